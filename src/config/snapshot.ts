@@ -1,0 +1,103 @@
+import type { GatewayFile, KeyLimits, ProviderFormat, ProfileFile } from './types.js';
+
+/**
+ * The validated, compiled, deep-frozen config that serves requests. A reload
+ * builds a whole new snapshot and swaps it in one assignment; a request keeps
+ * the snapshot it started with until it ends.
+ */
+export interface ConfigSnapshot {
+  /** Short content hash of every config file (12 hex digits), plus `@<commit>` when the folder is a git checkout. */
+  readonly version: string;
+  /** Content hash alone. */
+  readonly contentHash: string;
+  /** Git commit (short) of the config folder, when it is a git checkout. */
+  readonly commit?: string;
+  /** ISO 8601 time the snapshot was loaded. */
+  readonly loadedAt: string;
+  /** Absolute config folder. */
+  readonly dir: string;
+  readonly server: Readonly<ResolvedServer>;
+  readonly providers: ReadonlyMap<string, ResolvedProvider>;
+  readonly profiles: ReadonlyMap<string, CompiledProfile>;
+  /** Keys by the SHA-256 hex of their secret. */
+  readonly keysBySha256: ReadonlyMap<string, ResolvedKey>;
+  readonly keysByName: ReadonlyMap<string, ResolvedKey>;
+  readonly traces: Readonly<ResolvedTraces>;
+  /** The parsed files as written, for `plan` and `explain`. */
+  readonly source: { readonly gateway: GatewayFile; readonly profiles: ReadonlyMap<string, ProfileFile> };
+}
+
+export interface ResolvedServer {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  drainTimeoutMs: number;
+}
+
+export interface ResolvedProvider {
+  name: string;
+  format: ProviderFormat;
+  /** Base URL without a trailing slash; empty for `mock`. */
+  baseUrl: string;
+  /** The credential read from the environment; undefined when not configured or the variable is unset. */
+  apiKey?: string;
+  /** The `${ENV}` name of the credential, for error messages. */
+  apiKeyEnv?: string;
+  /** Configured extra headers with `${ENV}` references resolved. */
+  headers: Readonly<Record<string, string>>;
+  timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
+  retry: { maxRetries: number; backoffMs: number };
+  maxConnections: number;
+}
+
+export interface ResolvedKey {
+  name: string;
+  sha256: string;
+  /** The active profile. */
+  profile: string;
+  /** Every profile the key may use: the active one first, then `profiles`. */
+  allowedProfiles: readonly string[];
+  disabled: boolean;
+  limits: KeyLimits;
+}
+
+export interface ResolvedTraces {
+  enabled: boolean;
+  /** Absolute folder. */
+  dir: string;
+  capture: 'full' | 'metadata';
+  maxBodyBytes: number;
+  maxFileBytes: number;
+  rotateEvery: 'hourly' | 'daily' | 'never';
+  maxFiles: number;
+  maxAgeDays: number;
+  gzip: boolean;
+}
+
+/** A `provider/model` target. For regex rules `model` may hold `$1`-style references until resolved. */
+export interface Target {
+  provider: string;
+  model: string;
+}
+
+export interface CompiledRule {
+  /** Position in the profile's `rules`, from 0. */
+  index: number;
+  /** The rule's match text as written: the exact model, or the regex source. */
+  match: string;
+  kind: 'exact' | 'regex';
+  /** Compiled once at load; never on the request path. */
+  regex?: RegExp;
+  targets: readonly Target[];
+}
+
+export interface CompiledProfile {
+  name: string;
+  /** Absolute path of the profile file. */
+  file: string;
+  rules: readonly CompiledRule[];
+  /** Index of the first exact rule for each exact model, so exact lookups skip the scan. */
+  firstExactRule: ReadonlyMap<string, number>;
+  defaultTargets?: readonly Target[];
+}

@@ -1,0 +1,251 @@
+/**
+ * The configuration a user edits: `gateway.yaml` and `profiles/NAME.yaml`.
+ * These types are the single source of `schema/*.schema.json`
+ * (`npm run schema`); the TSDoc comments become the schema descriptions that
+ * editors show on hover, so write them for the person editing the YAML.
+ */
+
+/** The wire format a provider speaks. `mock` is the built-in offline provider. */
+export type ProviderFormat = 'anthropic' | 'openai-chat' | 'openai-responses' | 'mock';
+
+/** The top-level `gateway.yaml`. */
+export interface GatewayFile {
+  /** Listening address and request limits. */
+  server?: ServerSettings;
+  /** Upstream providers by name. The name is the part before the first `/` in a rule target. */
+  providers: { [name: string]: ProviderSettings };
+  /** API keys by name. The name appears in traces and metrics; the secret never does. */
+  keys: { [name: string]: KeySettings };
+  /** Where trace files go and how they rotate. */
+  traces?: TraceSettings;
+}
+
+/** Listening address and request limits. */
+export interface ServerSettings {
+  /**
+   * Address to listen on.
+   * @default "127.0.0.1"
+   */
+  host?: string;
+  /**
+   * TCP port to listen on.
+   * @minimum 0
+   * @maximum 65535
+   * @default 8090
+   */
+  port?: number;
+  /**
+   * Largest accepted request body, in MiB. Claude Code resends its whole history every turn, so keep this generous.
+   * @exclusiveMinimum 0
+   * @default 32
+   */
+  body_limit_mb?: number;
+  /**
+   * Milliseconds a client may take to send its whole request before it gets 408.
+   * @minimum 1000
+   * @default 30000
+   */
+  request_timeout_ms?: number;
+  /**
+   * Milliseconds SIGTERM waits for in-flight requests and streams before exiting.
+   * @minimum 0
+   * @default 30000
+   */
+  drain_timeout_ms?: number;
+}
+
+/** One upstream provider. */
+export interface ProviderSettings {
+  /** The wire format the provider speaks: `anthropic` (Messages API), `openai-chat` (Chat Completions), `openai-responses` (Responses API) or `mock` (built-in, offline). */
+  format: ProviderFormat;
+  /**
+   * Base URL including any path prefix, e.g. `https://api.anthropic.com`, `https://api.deepseek.com/v1`. Not used by `mock`.
+   * @format uri
+   */
+  base_url?: string;
+  /**
+   * The provider credential as an environment variable reference, e.g. `${DEEPSEEK_API_KEY}`. A literal secret is refused.
+   * @pattern ^\$\{[A-Za-z_][A-Za-z0-9_]*\}$
+   */
+  api_key?: string;
+  /** Extra headers sent on every upstream request. Values may contain `${ENV}` references. */
+  headers?: { [name: string]: string };
+  /** Timeouts for calls to this provider. */
+  timeouts?: ProviderTimeouts;
+  /** Retry policy for failures before the first byte reached the client. */
+  retry?: RetrySettings;
+  /**
+   * Requests kept open at once to this provider (the connection pool size).
+   * @minimum 1
+   * @default 128
+   */
+  max_connections?: number;
+}
+
+/** Timeouts for calls to one provider, in milliseconds. */
+export interface ProviderTimeouts {
+  /**
+   * Time to open the TCP/TLS connection.
+   * @minimum 1
+   * @default 10000
+   */
+  connect_ms?: number;
+  /**
+   * Time from sending the request to the response headers (and, for streams, the first event).
+   * @minimum 1
+   * @default 120000
+   */
+  first_byte_ms?: number;
+  /**
+   * Longest silence between two chunks of a streamed response.
+   * @minimum 1
+   * @default 300000
+   */
+  idle_ms?: number;
+}
+
+/** How failed attempts are retried before any byte reached the client. */
+export interface RetrySettings {
+  /**
+   * Extra attempts on the same target after a retryable failure (connect error, timeout before first byte, 429, 5xx, 529).
+   * @minimum 0
+   * @maximum 10
+   * @default 1
+   */
+  max_retries?: number;
+  /**
+   * First backoff in milliseconds; doubles each retry, with jitter. A `retry-after` header takes precedence.
+   * @minimum 0
+   * @default 250
+   */
+  backoff_ms?: number;
+}
+
+/** One API key. */
+export interface KeySettings {
+  /**
+   * SHA-256 of the secret, as 64 lowercase hex digits. `switchboard keygen --name NAME` prints a secret and this hash.
+   * @pattern ^[0-9a-f]{64}$
+   */
+  sha256: string;
+  /** The profile this key uses by default: a file `profiles/<profile>.yaml`. */
+  profile: string;
+  /** Other profiles the client may select per request with the header `x-switchboard-profile`. */
+  profiles?: string[];
+  /**
+   * A disabled key is refused with 403.
+   * @default false
+   */
+  disabled?: boolean;
+  /** Per-key limits, counted per gateway instance. */
+  limits?: KeyLimits;
+  /** Free text for reviewers: who holds the key. */
+  description?: string;
+}
+
+/** Per-key limits, counted in memory per gateway instance. */
+export interface KeyLimits {
+  /**
+   * Requests in flight at once.
+   * @minimum 1
+   */
+  max_concurrent?: number;
+  /**
+   * Requests started per rolling minute.
+   * @minimum 1
+   */
+  requests_per_minute?: number;
+  /**
+   * Input plus output tokens per UTC day.
+   * @minimum 1
+   */
+  tokens_per_day?: number;
+}
+
+/** Where trace files go and how they rotate. */
+export interface TraceSettings {
+  /**
+   * Write trace files at all.
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * Folder for trace files, relative to the config folder unless absolute.
+   * @default "traces"
+   */
+  dir?: string;
+  /**
+   * `full` records request and response bodies; `metadata` records everything but the bodies.
+   * @default "full"
+   */
+  capture?: 'full' | 'metadata';
+  /**
+   * Largest request or response body kept in a line, in KiB; longer bodies are truncated visibly.
+   * @minimum 1
+   * @default 1024
+   */
+  max_body_kb?: number;
+  /**
+   * Rotate `traces.jsonl` when it grows past this many MiB.
+   * @exclusiveMinimum 0
+   * @default 100
+   */
+  max_file_mb?: number;
+  /**
+   * Rotate `traces.jsonl` at the start of every UTC hour or day, or only by size.
+   * @default "daily"
+   */
+  rotate_every?: 'hourly' | 'daily' | 'never';
+  /**
+   * Rotated files kept; older ones are deleted.
+   * @minimum 1
+   * @default 30
+   */
+  max_files?: number;
+  /**
+   * Rotated files older than this many days are deleted.
+   * @minimum 1
+   * @default 30
+   */
+  max_age_days?: number;
+  /**
+   * Compress rotated files with gzip.
+   * @default false
+   */
+  gzip?: boolean;
+}
+
+/** A profile file, `profiles/NAME.yaml`; its name is the file name. */
+export interface ProfileFile {
+  /** Free text for reviewers: what this profile is for. */
+  description?: string;
+  /** Ordered routing rules; the first rule whose model matches wins. */
+  rules: RoutingRule[];
+  /** Target (or ordered fallback targets) for models no rule matches. Without it, an unmatched model is refused. */
+  default?: TargetList;
+  /** Routing cases that `switchboard check` runs, so a pull request proves what it changes. */
+  tests?: RoutingTest[];
+}
+
+/** A target `provider/model`, split at the first `/`; or a list of them tried in order on failure. */
+export type TargetList = string | string[];
+
+/** One routing rule. Give exactly one of `model` and `model_regex`. */
+export interface RoutingRule {
+  /** The exact model name the client asks for, e.g. `claude-sonnet-4-5`. */
+  model?: string;
+  /** A JavaScript regular expression over the requested model; anchor it yourself (`^claude-.*$`). Captures can be used in `to` as `$1`. */
+  model_regex?: string;
+  /** Where matching requests go: `provider/model`, or a list tried in order on failure. */
+  to: TargetList;
+  /** Free text for reviewers. */
+  description?: string;
+}
+
+/** A routing case checked by `switchboard check`. */
+export interface RoutingTest {
+  /** The model a client asks for. */
+  model: string;
+  /** The expected first target `provider/model`, or `refused` when no rule and no default should match. */
+  expect: string;
+}
