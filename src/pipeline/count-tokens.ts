@@ -1,0 +1,55 @@
+import type { IncomingMessage } from 'node:http';
+import type { ConfigSnapshot } from '../config/snapshot.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { getCodec } from '../formats/index.js';
+import type { RouteDecision } from '../routing/resolve-route.js';
+import { callUpstream, upstreamTransportError } from '../upstream/call-upstream.js';
+import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
+import { buildUpstreamHeaders, endpointPaths, type ClientHeaders } from '../upstream/upstream-request.js';
+import { estimateInputTokens } from './estimate-input-tokens.js';
+import { relayedHeaders } from './response-headers.js';
+import { readUpstreamHttpError } from './upstream-errors.js';
+
+export interface CountTokensAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * Anthropic's `count_tokens` (Claude Code calls it to size its context):
+ * forwarded to the first target when it is an Anthropic provider, otherwise
+ * estimated locally and marked `x-switchboard-token-count: estimate`.
+ */
+export async function countTokens(snapshot: ConfigSnapshot, route: RouteDecision, body: Record<string, unknown>, clientHeaders: ClientHeaders, pool: DispatcherPool, raw: IncomingMessage): Promise<CountTokensAnswer> {
+  const target = route.targets[0]!;
+  const provider = snapshot.providers.get(target.provider)!;
+  if (provider.format === 'anthropic') {
+    const abort = new AbortController();
+    const onClose = (): void => abort.abort();
+    raw.once('close', onClose);
+    try {
+      const response = await callUpstream({
+        provider,
+        dispatcher: pool.get(provider),
+        path: endpointPaths.anthropic.countTokens!,
+        headers: buildUpstreamHeaders(provider, 'anthropic', 'anthropic', clientHeaders),
+        body: JSON.stringify({ ...body, model: target.model }),
+        signal: abort.signal,
+      });
+      if (response.statusCode >= 400) throw await readUpstreamHttpError(response, provider, getCodec('anthropic'));
+      let answer: unknown;
+      try {
+        answer = await response.body.json();
+      } catch (error) {
+        throw upstreamTransportError(error, provider);
+      }
+      return { status: 200, headers: { ...relayedHeaders(response.headers), 'x-switchboard-token-count': 'upstream' }, body: answer };
+    } finally {
+      raw.off('close', onClose);
+    }
+  }
+  const canonical = getCodec('anthropic').decodeRequest({ max_tokens: 1, ...body }).value;
+  if (!Array.isArray(body.messages)) throw new GatewayError('SB_REQUEST_INVALID', 'messages: an array is required');
+  return { status: 200, headers: { 'x-switchboard-token-count': 'estimate' }, body: { input_tokens: await estimateInputTokens(canonical) } };
+}

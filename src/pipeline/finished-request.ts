@@ -1,0 +1,22 @@
+import type { WireFormat } from '../canonical/types.js';
+import type { RouteDecision } from '../routing/resolve-route.js';
+import type { RequestOutcome } from './model-request.js';
+
+/** A request that ended, with what the trace line and the metrics need. Refused requests have no route or outcome details. */
+export interface FinishedRequest {
+  id: string;
+  startedAtIso: string;
+  durationMs: number;
+  /** Milliseconds to the first byte sent to the client. */
+  ttftMs: number | null;
+  configVersion: string;
+  keyName: string | null;
+  profile: string | null;
+  route: RouteDecision | null;
+  inbound: { format: WireFormat; path: string };
+  headers: Record<string, string | string[] | undefined>;
+  model: string | null;
+  stream: boolean;
+  body: unknown;
+  outcome: RequestOutcome;
+}

@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ResolvedProvider, Target } from '../config/snapshot.js';
+import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
+import { formatTarget } from '../routing/resolve-route.js';
+import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
+import type { ProviderHealth } from '../upstream/provider-health.js';
+import type { ClientResponse } from './client-response.js';
+import { emptyOutcome, type ModelRequest, type RequestOutcome } from './model-request.js';
+import { relayPassthrough } from './relay-passthrough.js';
+import { relayMock, relayTranslated } from './relay-translated.js';
+import { sendClientError } from './send-client-error.js';
+
+export interface PipelineDeps {
+  pool: DispatcherPool;
+  health: ProviderHealth;
+}
+
+/** Longest `retry-after` the gateway waits out itself; beyond it the next target is tried, or the client told. */
+const maxRetryAfterWaitMs = 10_000;
+
+/**
+ * One model request end to end, after authentication and routing: try the
+ * route's targets in order, relay the answer, and report what happened.
+ * Never throws: every failure is answered in the client's format (or, once a
+ * stream started, ended with the format's error event).
+ */
+export async function handleModelRequest(request: ModelRequest, client: ClientResponse, deps: PipelineDeps): Promise<RequestOutcome> {
+  const outcome = emptyOutcome();
+  try {
+    await tryTargets(request, client, deps, outcome);
+  } catch (thrown) {
+    const error = toGatewayError(thrown);
+    if (request.abort.signal.aborted || client.closed) {
+      outcome.clientAborted = true;
+    } else if (!client.started) {
+      sendClientError(client, request.inbound.format, error);
+      outcome.status = error.status;
+    }
+    outcome.error = { type: error.type, code: error.code, message: error.message };
+  }
+  if (outcome.clientAborted) {
+    // 499: nginx's "client closed request", so aborted requests stand out in traces.
+    if (!client.started) outcome.status = 499;
+    outcome.error ??= { type: 'client_abort', code: 'SB_CLIENT_ABORTED', message: 'the client closed the connection before the answer was complete' };
+  } else if (outcome.assembled?.finishReason.unified === 'error' && outcome.error === null) {
+    outcome.error = { type: 'api_error', code: 'SB_UPSTREAM_STREAM_BROKEN', message: outcome.assembled.finishReason.raw ?? 'the stream ended with an error' };
+  }
+  return outcome;
+}
+
+async function tryTargets(request: ModelRequest, client: ClientResponse, deps: PipelineDeps, outcome: RequestOutcome): Promise<void> {
+  const targets = request.route.targets;
+  const firstProvider = request.snapshot.providers.get(targets[0]!.provider)!;
+  // The retry budget: no retry or fallback starts after the first target's first-byte timeout has passed.
+  const deadline = request.startedAt + firstProvider.timeouts.firstByteMs;
+  let lastError: GatewayError | undefined;
+
+  for (let targetIndex = 0; targetIndex < targets.length; targetIndex++) {
+    const target = targets[targetIndex]!;
+    const provider = request.snapshot.providers.get(target.provider)!;
+    const hasAlternative = targetIndex < targets.length - 1;
+    if (hasAlternative && deps.health.isDown(provider.name)) {
+      outcome.attempts.push({ target: formatTarget(target), status: null, error: 'skipped: provider marked down', duration_ms: 0 });
+      continue;
+    }
+    for (let retry = 0; ; retry++) {
+      const attemptStart = performance.now();
+      try {
+        await attemptTarget(request, target, provider, client, outcome, deps);
+        outcome.attempts.push({ target: formatTarget(target), status: outcome.status, error: null, duration_ms: Math.round(performance.now() - attemptStart) });
+        deps.health.recordSuccess(provider.name);
+        return;
+      } catch (thrown) {
+        const error = toGatewayError(thrown);
+        outcome.attempts.push({ target: formatTarget(target), status: error.upstream?.status ?? null, error: `${error.code}: ${error.message}`, duration_ms: Math.round(performance.now() - attemptStart) });
+        if (client.started || request.abort.signal.aborted || !error.retryable) throw error;
+        deps.health.recordFailure(provider.name);
+        lastError = error;
+        if (retry >= provider.retry.maxRetries) break;
+        const delay = backoffMs(provider, retry, error.retryAfterSeconds);
+        if (delay === undefined || performance.now() + delay > deadline) break;
+        await sleep(delay, undefined, { signal: request.abort.signal }).catch(() => undefined);
+        if (request.abort.signal.aborted) throw error;
+      }
+    }
+  }
+  throw lastError ?? new GatewayError('SB_UPSTREAM_UNAVAILABLE', 'every target of the route is marked down');
+}
+
+async function attemptTarget(request: ModelRequest, target: Target, provider: ResolvedProvider, client: ClientResponse, outcome: RequestOutcome, deps: PipelineDeps): Promise<void> {
+  outcome.provider = provider.name;
+  outcome.upstreamModel = target.model;
+  outcome.upstreamFormat = provider.format;
+  client.setHeader('x-switchboard-route', `profile=${request.route.profile}; rule=${request.route.rule}; target=${formatTarget(target)}`);
+  if (provider.format === 'mock') return relayMock(request, target, provider, client, outcome);
+  if (provider.format === request.inbound.format) return relayPassthrough(request, target, provider, client, outcome, deps.pool);
+  return relayTranslated(request, target, provider, client, outcome, deps.pool);
+}
+
+/** Jittered exponential backoff; `retry-after` wins when the provider sent one (undefined: too long to wait here). */
+function backoffMs(provider: ResolvedProvider, retry: number, retryAfterSeconds: number | undefined): number | undefined {
+  if (retryAfterSeconds !== undefined) {
+    const wait = retryAfterSeconds * 1000;
+    return wait > maxRetryAfterWaitMs ? undefined : wait;
+  }
+  const base = provider.retry.backoffMs * 2 ** retry;
+  return base / 2 + Math.random() * (base / 2);
+}

@@ -1,0 +1,76 @@
+import type { CanonicalRequest, CanonicalResponse, Usage, WireFormat } from '../canonical/types.js';
+import type { CompiledProfile, ConfigSnapshot, ResolvedKey } from '../config/snapshot.js';
+import type { ProviderFormat } from '../config/types.js';
+import type { RouteDecision } from '../routing/resolve-route.js';
+import type { ClientHeaders } from '../upstream/upstream-request.js';
+
+/** One authenticated, routed model request, as the pipeline sees it. */
+export interface ModelRequest {
+  id: string;
+  /** performance.now() when the request arrived. */
+  startedAt: number;
+  /** Wall-clock arrival time, ISO 8601 UTC. */
+  startedAtIso: string;
+  /** The config the request started with; it keeps it until it ends, whatever reloads happen. */
+  snapshot: ConfigSnapshot;
+  key: ResolvedKey;
+  profile: CompiledProfile;
+  inbound: { format: WireFormat; path: string };
+  headers: ClientHeaders;
+  /** The body as received, for the passthrough fast path. */
+  rawBody: string;
+  body: Record<string, unknown>;
+  clientModel: string;
+  stream: boolean;
+  route: RouteDecision;
+  /** Aborted when the client goes away; every upstream call listens to it. */
+  abort: AbortController;
+  /** The canonical form, decoded once and only when a route needs translation or the mock. */
+  canonical?: CanonicalRequest;
+}
+
+export interface AttemptRecord {
+  target: string;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** What happened, filled in as the request runs; it becomes the trace line. */
+export interface RequestOutcome {
+  provider: string | null;
+  upstreamModel: string | null;
+  upstreamFormat: ProviderFormat | null;
+  /** Milliseconds from the (last) upstream call to its response headers. */
+  upstreamMs: number | null;
+  attempts: AttemptRecord[];
+  status: number;
+  error: { type: string; code: string; message: string } | null;
+  stopReason: string | null;
+  usage: Usage | null;
+  warnings: string[];
+  /** The response body as sent, for non-streamed answers. */
+  response: unknown;
+  /** A streamed (or mock) answer assembled into one message; written into the trace in the client's format. */
+  assembled: CanonicalResponse | undefined;
+  /** True when the client went away before the answer was complete. */
+  clientAborted: boolean;
+}
+
+export function emptyOutcome(): RequestOutcome {
+  return {
+    provider: null,
+    upstreamModel: null,
+    upstreamFormat: null,
+    upstreamMs: null,
+    attempts: [],
+    status: 0,
+    error: null,
+    stopReason: null,
+    usage: null,
+    warnings: [],
+    response: undefined,
+    assembled: undefined,
+    clientAborted: false,
+  };
+}

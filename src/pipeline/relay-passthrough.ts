@@ -1,0 +1,60 @@
+import type { WireFormat } from '../canonical/types.js';
+import type { ResolvedProvider, Target } from '../config/snapshot.js';
+import { getCodec } from '../formats/index.js';
+import { callUpstream, upstreamTransportError } from '../upstream/call-upstream.js';
+import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
+import { buildUpstreamHeaders, endpointPaths } from '../upstream/upstream-request.js';
+import type { ClientResponse } from './client-response.js';
+import type { ModelRequest, RequestOutcome } from './model-request.js';
+import { relayStream } from './relay-stream.js';
+import { replaceTopLevelString } from './replace-top-level-string.js';
+import { relayedHeaders, isEventStream } from './response-headers.js';
+import { createPassthroughTransform } from './stream-transforms.js';
+import { readUpstreamHttpError } from './upstream-errors.js';
+
+/**
+ * The fast path for a provider that speaks the client's format: the body is
+ * forwarded as received with only `model` swapped, and the answer is relayed
+ * as it arrives with `model` swapped back.
+ */
+export async function relayPassthrough(request: ModelRequest, target: Target, provider: ResolvedProvider, client: ClientResponse, outcome: RequestOutcome, pool: DispatcherPool): Promise<void> {
+  const format = provider.format as WireFormat;
+  const codec = getCodec(format);
+  const body = target.model === request.clientModel ? request.rawBody : swapModel(request, target.model);
+  const sentAt = performance.now();
+  const response = await callUpstream({
+    provider,
+    dispatcher: pool.get(provider),
+    path: endpointPaths[format].messages,
+    headers: buildUpstreamHeaders(provider, format, request.inbound.format, request.headers),
+    body,
+    signal: request.abort.signal,
+  });
+  outcome.upstreamMs = performance.now() - sentAt;
+  if (response.statusCode >= 400) throw await readUpstreamHttpError(response, provider, codec);
+  const headers = relayedHeaders(response.headers);
+
+  if (isEventStream(response.headers)) {
+    const transform = createPassthroughTransform(codec, provider, request.clientModel, target.model);
+    const result = await relayStream(response.body, transform, client, headers, (error) => upstreamTransportError(error, provider), request.abort.signal);
+    outcome.clientAborted = result.clientAborted;
+    outcome.status = 200;
+    outcome.assembled = transform.assembled();
+    return;
+  }
+
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    throw upstreamTransportError(error, provider);
+  }
+  const relayed = target.model === request.clientModel ? text : (replaceTopLevelString(text, 'model', request.clientModel) ?? text);
+  client.sendJson(response.statusCode, relayed, headers);
+  outcome.status = response.statusCode;
+  outcome.response = relayed;
+}
+
+function swapModel(request: ModelRequest, model: string): string {
+  return replaceTopLevelString(request.rawBody, 'model', model) ?? JSON.stringify({ ...request.body, model });
+}

@@ -1,0 +1,69 @@
+import type { SseEvent } from '../canonical/stream.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { createSseParser } from '../sse/sse-parser.js';
+import type { ClientResponse } from './client-response.js';
+
+/**
+ * What a stream relay does with each upstream event. `pending` collects the
+ * client-bound frames of one upstream chunk, so the client gets one write per
+ * upstream chunk: chunks are never coalesced or held back.
+ */
+export interface StreamTransform {
+  /** Client frames produced since the last flush. */
+  pending: string;
+  /** Set when the upstream failed before anything was sent; the attempt may then be retried elsewhere. */
+  failure: GatewayError | undefined;
+  onEvent(event: SseEvent): void;
+  /** The upstream body ended. */
+  onEnd(): void;
+  /** The upstream broke mid-stream; writes the client format's error event. */
+  onBroken(error: GatewayError): void;
+}
+
+export interface StreamRelayResult {
+  clientAborted: boolean;
+}
+
+/**
+ * Pipes an upstream SSE body to the client through a transform. The client's
+ * headers go out with the first frame, not before: until then a failure can
+ * still fall back to another target (the caller sees it thrown).
+ */
+export async function relayStream(
+  body: AsyncIterable<Buffer>,
+  transform: StreamTransform,
+  client: ClientResponse,
+  headers: Record<string, string>,
+  mapTransportError: (error: unknown) => GatewayError,
+  signal: AbortSignal,
+): Promise<StreamRelayResult> {
+  const parser = createSseParser((event) => transform.onEvent(event));
+  const flush = async (): Promise<void> => {
+    if (transform.pending === '') return;
+    if (!client.started) client.startStream(headers);
+    const text = transform.pending;
+    transform.pending = '';
+    const wait = client.write(text);
+    if (wait) await wait;
+  };
+  try {
+    for await (const chunk of body) {
+      parser.push(chunk);
+      if (transform.failure && !client.started) throw transform.failure;
+      await flush();
+      if (client.closed) return { clientAborted: true };
+    }
+    parser.end();
+    transform.onEnd();
+    if (transform.failure && !client.started) throw transform.failure;
+    await flush();
+  } catch (error) {
+    if (signal.aborted || client.closed) return { clientAborted: true };
+    const failure = error instanceof GatewayError ? error : mapTransportError(error);
+    if (!client.started) throw failure;
+    transform.onBroken(failure);
+    await flush();
+  }
+  client.end();
+  return { clientAborted: false };
+}

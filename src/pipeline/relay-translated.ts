@@ -1,0 +1,113 @@
+import type { EncodeContext } from '../canonical/codec.js';
+import { createStreamAccumulator } from '../canonical/accumulate-stream.js';
+import { responseToStreamParts } from '../canonical/response-to-stream-parts.js';
+import type { CanonicalRequest, TranslationWarning, WireFormat } from '../canonical/types.js';
+import type { ResolvedProvider, Target } from '../config/snapshot.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { getCodec } from '../formats/index.js';
+import { callUpstream, upstreamTransportError } from '../upstream/call-upstream.js';
+import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
+import { mockResponseParts } from '../upstream/mock-provider.js';
+import { buildUpstreamHeaders, endpointPaths } from '../upstream/upstream-request.js';
+import type { ClientResponse } from './client-response.js';
+import type { ModelRequest, RequestOutcome } from './model-request.js';
+import { relayStream } from './relay-stream.js';
+import { isEventStream, relayedHeaders } from './response-headers.js';
+import { createTranslatingTransform } from './stream-transforms.js';
+import { readUpstreamHttpError } from './upstream-errors.js';
+
+/** The client's request in canonical form, decoded once per request however many attempts it takes. */
+export function canonicalRequestOf(request: ModelRequest, outcome: RequestOutcome): CanonicalRequest {
+  if (request.canonical) return request.canonical;
+  const decoded = getCodec(request.inbound.format).decodeRequest(request.body);
+  addWarnings(outcome, decoded.warnings);
+  request.canonical = decoded.value;
+  return decoded.value;
+}
+
+/** A provider of another wire format: read the request into canonical form, write it in the provider's, and the answer back. */
+export async function relayTranslated(request: ModelRequest, target: Target, provider: ResolvedProvider, client: ClientResponse, outcome: RequestOutcome, pool: DispatcherPool): Promise<void> {
+  const upstreamFormat = provider.format as WireFormat;
+  const upstreamCodec = getCodec(upstreamFormat);
+  const clientCodec = getCodec(request.inbound.format);
+  const canonical = canonicalRequestOf(request, outcome);
+  const encoded = upstreamCodec.encodeRequest(canonical, target.model);
+  addWarnings(outcome, encoded.warnings);
+  const context: EncodeContext = { clientModel: request.clientModel, request: canonical };
+
+  const sentAt = performance.now();
+  const response = await callUpstream({
+    provider,
+    dispatcher: pool.get(provider),
+    path: endpointPaths[upstreamFormat].messages,
+    headers: buildUpstreamHeaders(provider, upstreamFormat, request.inbound.format, request.headers),
+    body: JSON.stringify(encoded.value),
+    signal: request.abort.signal,
+  });
+  outcome.upstreamMs = performance.now() - sentAt;
+  if (response.statusCode >= 400) throw await readUpstreamHttpError(response, provider, upstreamCodec);
+  const headers = relayedHeaders(response.headers);
+
+  if (canonical.stream && isEventStream(response.headers)) {
+    const transform = createTranslatingTransform(upstreamCodec, clientCodec, context, provider);
+    const result = await relayStream(response.body, transform, client, headers, (error) => upstreamTransportError(error, provider), request.abort.signal);
+    outcome.clientAborted = result.clientAborted;
+    outcome.status = 200;
+    outcome.assembled = transform.assembled();
+    return;
+  }
+
+  let parsed: unknown;
+  try {
+    parsed = await response.body.json();
+  } catch (error) {
+    throw new GatewayError('SB_UPSTREAM_BAD_RESPONSE', `provider "${provider.name}" sent a response that is not JSON`, { cause: error });
+  }
+  const decoded = upstreamCodec.decodeResponse(parsed);
+  if (canonical.stream) {
+    // The provider answered a stream request with one JSON body: stream it to the client anyway.
+    const transform = createTranslatingTransform(undefined, clientCodec, context, provider);
+    for (const part of responseToStreamParts(decoded)) transform.pushPart(part);
+    client.startStream(headers);
+    await client.write(transform.pending);
+    client.end();
+    outcome.assembled = transform.assembled();
+  } else {
+    const body = JSON.stringify(clientCodec.encodeResponse(decoded, context));
+    client.sendJson(200, body, headers);
+    outcome.response = body;
+    outcome.assembled = decoded;
+  }
+  outcome.status = 200;
+}
+
+/** The built-in mock provider, answering in the client's format. */
+export async function relayMock(request: ModelRequest, target: Target, provider: ResolvedProvider, client: ClientResponse, outcome: RequestOutcome): Promise<void> {
+  const clientCodec = getCodec(request.inbound.format);
+  const canonical = canonicalRequestOf(request, outcome);
+  const context: EncodeContext = { clientModel: request.clientModel, request: canonical };
+  const parts = mockResponseParts(canonical, target.model, `mock-${request.id}`);
+  outcome.upstreamMs = 0;
+  outcome.status = 200;
+  if (canonical.stream) {
+    const transform = createTranslatingTransform(undefined, clientCodec, context, provider);
+    for (const part of parts) transform.pushPart(part);
+    client.startStream();
+    await client.write(transform.pending);
+    client.end();
+    outcome.assembled = transform.assembled();
+    return;
+  }
+  const accumulator = createStreamAccumulator();
+  for (const part of parts) accumulator.push(part);
+  const assembled = accumulator.result();
+  if (!assembled) throw new GatewayError('SB_INTERNAL', 'mock provider produced no answer');
+  const body = JSON.stringify(clientCodec.encodeResponse(assembled, context));
+  client.sendJson(200, body);
+  outcome.response = body;
+  outcome.assembled = assembled;
+}
+
+function addWarnings(outcome: RequestOutcome, warnings: TranslationWarning[]): void {
+  for (const warning of warnings) outcome.warnings.push(`${warning.type} ${warning.path}: ${warning.message}`);
+}

@@ -1,0 +1,105 @@
+import type { EncodeContext, FormatCodec } from '../canonical/codec.js';
+import { createStreamAccumulator } from '../canonical/accumulate-stream.js';
+import type { SseEvent, StreamPart } from '../canonical/stream.js';
+import type { CanonicalResponse } from '../canonical/types.js';
+import type { ResolvedProvider } from '../config/snapshot.js';
+import type { GatewayError } from '../errors/gateway-error.js';
+import { frameUnchanged, frameWithClientModel } from './rewrite-stream-model.js';
+import type { StreamTransform } from './relay-stream.js';
+import { streamErrorToGatewayError } from './upstream-errors.js';
+
+/** A stream transform that also assembles the streamed answer for the trace. */
+export interface AssemblingTransform extends StreamTransform {
+  assembled(): CanonicalResponse | undefined;
+}
+
+/**
+ * Same-format relay: each upstream event goes out as it came, only `model`
+ * rewritten. The upstream codec reads the events on the side, for the trace
+ * and to notice a stream that ends without its terminal event.
+ */
+export function createPassthroughTransform(codec: FormatCodec, provider: ResolvedProvider, clientModel: string, upstreamModel: string): AssemblingTransform {
+  const accumulator = createStreamAccumulator();
+  let producedAny = false;
+  let ended = false;
+  let sawError = false;
+  const append = (frame: string): void => {
+    producedAny = true;
+    transform.pending += frame;
+  };
+  const decoder = codec.createStreamDecoder((part: StreamPart) => {
+    accumulator.push(part);
+    if (part.type !== 'error' || sawError) return;
+    sawError = true;
+    const error = streamErrorToGatewayError(part.error, provider);
+    if (!producedAny) transform.failure = error;
+    // Mid-stream, the upstream's own error event is relayed as-is by onEvent; only
+    // a stream that stopped without its terminal event needs an error event of ours.
+    else if (ended) append(codec.encodeStreamError(error, clientModel));
+  });
+  const transform: AssemblingTransform = {
+    pending: '',
+    failure: undefined,
+    onEvent(event: SseEvent) {
+      decoder.push(event);
+      if (transform.failure) return;
+      append(clientModel === upstreamModel ? frameUnchanged(event) : frameWithClientModel(codec.format, event, clientModel));
+    },
+    onEnd() {
+      ended = true;
+      decoder.end();
+    },
+    onBroken(error: GatewayError) {
+      accumulator.push({ type: 'error', error: { type: error.type, message: error.message, code: error.code } });
+      append(codec.encodeStreamError(error, clientModel));
+    },
+    assembled: () => accumulator.result(),
+  };
+  return transform;
+}
+
+/**
+ * Cross-format relay: upstream events are read into canonical parts and
+ * written in the client's format. Also serves the mock provider, which
+ * produces canonical parts directly (`pushPart`).
+ */
+export function createTranslatingTransform(
+  upstreamCodec: FormatCodec | undefined,
+  clientCodec: FormatCodec,
+  context: EncodeContext,
+  provider: ResolvedProvider,
+): AssemblingTransform & { pushPart(part: StreamPart): void } {
+  const accumulator = createStreamAccumulator();
+  let wroteAny = false;
+  const encoder = clientCodec.createStreamEncoder(context, (frame) => {
+    wroteAny = true;
+    transform.pending += frame;
+  });
+  const pushPart = (part: StreamPart): void => {
+    if (transform.failure) return;
+    if (part.type === 'error' && !wroteAny && transform.pending === '') {
+      transform.failure = streamErrorToGatewayError(part.error, provider);
+      accumulator.push(part);
+      return;
+    }
+    accumulator.push(part);
+    encoder.push(part);
+  };
+  const decoder = upstreamCodec?.createStreamDecoder(pushPart);
+  const transform = {
+    pending: '',
+    failure: undefined as GatewayError | undefined,
+    onEvent(event: SseEvent) {
+      decoder?.push(event);
+    },
+    onEnd() {
+      decoder?.end();
+    },
+    onBroken(error: GatewayError) {
+      pushPart({ type: 'error', error: { type: error.type, message: error.message, code: error.code, status: error.status } });
+    },
+    assembled: () => accumulator.result(),
+    pushPart,
+  };
+  return transform;
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { CompiledProfile, ConfigSnapshot, ResolvedKey } from '../config/snapshot.js';
+import { GatewayError } from '../errors/gateway-error.js';
+
+export interface Caller {
+  key: ResolvedKey;
+  profile: CompiledProfile;
+}
+
+/**
+ * Finds the caller's key by the SHA-256 of the presented secret: the secret
+ * is never compared as text (no timing side channel on a string compare, and
+ * the config holds only hashes). Then picks the active profile, or the one
+ * the client asked for in `x-switchboard-profile` if the key allows it.
+ */
+export function authenticate(snapshot: ConfigSnapshot, headers: Record<string, string | string[] | undefined>): Caller {
+  const secret = presentedSecret(headers);
+  if (secret === undefined) throw new GatewayError('SB_AUTH_MISSING_KEY', 'no API key: send it in the x-api-key header or as Authorization: Bearer <key>');
+  const key = snapshot.keysBySha256.get(createHash('sha256').update(secret).digest('hex'));
+  if (!key) throw new GatewayError('SB_AUTH_INVALID_KEY', 'invalid API key');
+  if (key.disabled) throw new GatewayError('SB_AUTH_KEY_DISABLED', `API key "${key.name}" is disabled`);
+  const asked = headers['x-switchboard-profile'];
+  const profileName = typeof asked === 'string' && asked !== '' ? asked : key.profile;
+  if (profileName !== key.profile && !key.allowedProfiles.includes(profileName)) {
+    throw new GatewayError('SB_AUTH_PROFILE_FORBIDDEN', `API key "${key.name}" may not use profile "${profileName}"; it may use: ${key.allowedProfiles.join(', ')}`);
+  }
+  const profile = snapshot.profiles.get(profileName);
+  if (!profile) throw new GatewayError('SB_ROUTE_UNKNOWN_PROFILE', `profile "${profileName}" does not exist`);
+  return { key, profile };
+}
+
+function presentedSecret(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const apiKey = headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string' && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ') {
+    return authorization.slice(7).trim();
+  }
+  return undefined;
+}

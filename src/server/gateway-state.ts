@@ -1,0 +1,22 @@
+import type { ConfigStore } from '../config/config-store.js';
+import type { Logger } from '../log/logger.js';
+import type { FinishedRequest } from '../pipeline/finished-request.js';
+import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
+import type { ProviderHealth } from '../upstream/provider-health.js';
+
+/** Everything the HTTP layer shares across requests. */
+export interface GatewayState {
+  store: ConfigStore;
+  pool: DispatcherPool;
+  health: ProviderHealth;
+  logger: Logger;
+  /** Called once per request when it ends (success, error or client abort): writes the trace line and the metrics. */
+  recordRequest(finished: FinishedRequest): void;
+  /** Extra `/status` fields from parts the server does not own (traces, limits). */
+  statusExtras(): Record<string, unknown>;
+  /** Set when SIGTERM arrived: new requests get 503, `/readyz` fails. */
+  draining: boolean;
+  /** Requests in flight (streams included). */
+  inFlight: number;
+  startedAt: string;
+}

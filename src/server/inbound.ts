@@ -1,0 +1,12 @@
+import type { WireFormat } from '../canonical/types.js';
+
+/**
+ * The wire format a client speaks, told by the path: Anthropic clients use
+ * `/anthropic/...` (or `/v1/messages` when configured without the prefix),
+ * everything else under `/v1` is OpenAI. Errors go back in this format.
+ */
+export function inboundFormatOfPath(url: string): WireFormat {
+  if (url.startsWith('/anthropic') || url.startsWith('/v1/messages')) return 'anthropic';
+  if (url.startsWith('/v1/responses')) return 'openai-responses';
+  return 'openai-chat';
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import { ConfigStore } from '../config/config-store.js';
+import type { ConfigSnapshot } from '../config/snapshot.js';
+import { watchConfig, type ConfigWatcher } from '../config/watch-config.js';
+import type { Logger } from '../log/logger.js';
+import { buildTraceRecord } from '../pipeline/build-trace-record.js';
+import { TraceWriter } from '../traces/trace-writer.js';
+import { DispatcherPool } from '../upstream/dispatcher-pool.js';
+import { ProviderHealth } from '../upstream/provider-health.js';
+import { createGatewayServer } from './create-gateway-server.js';
+import type { GatewayState } from './gateway-state.js';
+
+export interface StartOptions {
+  dir: string;
+  snapshot: ConfigSnapshot;
+  logger: Logger;
+  host?: string;
+  port?: number;
+  strict?: boolean;
+  /** Watch the config folder for changes (off in tests that reload by hand). */
+  watch?: boolean;
+}
+
+export interface RunningGateway {
+  app: FastifyInstance;
+  state: GatewayState;
+  traces: TraceWriter;
+  /** `http://host:port` */
+  address: string;
+  /** Drains: refuses new requests, waits for in-flight ones up to the drain deadline, flushes traces. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** Wires config store, watcher, upstream pool, circuit breakers, trace writer and HTTP server together, and listens. */
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { dir, snapshot, logger } = options;
+  const store = new ConfigStore(dir, snapshot, { strict: options.strict === true, logger });
+  const traces = new TraceWriter(snapshot.traces, { onProblem: (message) => logger.log('error', 'trace writing problem; serving continues', { problem: message }) });
+  const pool = new DispatcherPool();
+  const state: GatewayState = {
+    store,
+    pool,
+    health: new ProviderHealth(),
+    logger,
+    draining: false,
+    inFlight: 0,
+    startedAt: new Date().toISOString(),
+    recordRequest(finished) {
+      const settings = store.current.traces;
+      if (settings.enabled) traces.write(buildTraceRecord(finished, settings));
+    },
+    statusExtras: () => ({ traces: traces.stats() }),
+  };
+  store.onSwap((next) => {
+    traces.reconfigure(next.traces);
+    pool.retainOnly(new Set(next.providers.keys()));
+    if (next.server.port !== snapshot.server.port || next.server.host !== snapshot.server.host) {
+      logger.log('warn', 'server.host and server.port changes take effect on restart', { host: next.server.host, port: next.server.port });
+    }
+  });
+
+  const app = createGatewayServer(state);
+  const address = await app.listen({ host: options.host ?? snapshot.server.host, port: options.port ?? snapshot.server.port });
+  const watcher: ConfigWatcher | undefined = options.watch === false ? undefined : watchConfig(dir, (reason) => void store.reload(reason));
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason = 'stop'): Promise<void> => {
+    stopping ??= (async () => {
+      state.draining = true;
+      const deadline = store.current.server.drainTimeoutMs;
+      logger.log('info', 'draining', { reason, in_flight: state.inFlight, deadline_ms: deadline });
+      const force = setTimeout(() => {
+        logger.log('warn', 'drain deadline passed; closing remaining connections', { in_flight: state.inFlight });
+        app.server.closeAllConnections();
+      }, deadline);
+      await watcher?.close();
+      await app.close();
+      clearTimeout(force);
+      await pool.close();
+      await traces.close();
+      logger.log('info', 'stopped', { traces: traces.stats() });
+    })();
+    return stopping;
+  };
+  return { app, state, traces, address, stop };
+}

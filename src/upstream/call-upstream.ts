@@ -1,0 +1,55 @@
+import { request, type Dispatcher } from 'undici';
+import type { ResolvedProvider } from '../config/snapshot.js';
+import { GatewayError } from '../errors/gateway-error.js';
+
+export interface UpstreamCall {
+  provider: ResolvedProvider;
+  dispatcher: Dispatcher;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+/**
+ * Sends one request to a provider. Resolves once the response headers are in
+ * (the body streams on); transport failures become GatewayErrors with the
+ * undici code kept in the message and the original as `cause`.
+ */
+export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse> {
+  try {
+    return await request(call.provider.baseUrl + call.path, {
+      method: 'POST',
+      dispatcher: call.dispatcher,
+      headers: call.headers,
+      body: call.body,
+      signal: call.signal,
+    });
+  } catch (error) {
+    throw upstreamTransportError(error, call.provider);
+  }
+}
+
+/** Maps an undici or socket failure to the gateway error a client sees. */
+export function upstreamTransportError(error: unknown, provider: ResolvedProvider): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const detail = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new GatewayError('SB_UPSTREAM_TIMEOUT', `provider "${provider.name}": connect timed out after ${provider.timeouts.connectMs} ms`, { cause: error });
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return new GatewayError('SB_UPSTREAM_TIMEOUT', `provider "${provider.name}": no response within ${provider.timeouts.firstByteMs} ms`, { cause: error });
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new GatewayError('SB_UPSTREAM_TIMEOUT', `provider "${provider.name}": no data for ${provider.timeouts.idleMs} ms`, { cause: error });
+    case 'UND_ERR_ABORTED':
+    case 'ABORT_ERR':
+      return new GatewayError('SB_UPSTREAM_CONNECT', `provider "${provider.name}": request aborted`, { cause: error, retryable: false });
+    case 'UND_ERR_SOCKET':
+      return new GatewayError('SB_UPSTREAM_STREAM_BROKEN', `provider "${provider.name}": connection closed (${detail})`, { cause: error });
+    default:
+      return new GatewayError('SB_UPSTREAM_CONNECT', `provider "${provider.name}" unreachable: ${code ? `${code} ` : ''}${detail}`, { cause: error });
+  }
+}
