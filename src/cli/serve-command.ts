@@ -5,7 +5,7 @@ import { createStderrLogger } from '../log/logger.js';
 import { startGateway } from '../server/start-gateway.js';
 import type { Command } from './command.js';
 
-const help = `Usage: switchboard serve [--config-dir DIR] [--host HOST] [--port PORT] [--strict]
+const help = `Usage: switchboard serve [--config-dir DIR] [--host HOST] [--port PORT] [--strict] [--no-watch]
 
 Serves the gateway on the config in DIR (gateway.yaml and profiles/*.yaml).
 Watches those files and applies a valid change without a restart; an invalid
@@ -17,6 +17,7 @@ Options:
   --host HOST       listen address (overrides server.host)
   --port PORT       listen port (overrides server.port; 0 picks a free port)
   --strict          treat unset \${ENV} references as errors
+  --no-watch        do not watch the files; reload only on SIGHUP (for file systems without change events)
   -h, --help        this help
 `;
 
@@ -32,6 +33,7 @@ export const serveCommand: Command = {
         host: { type: 'string' },
         port: { type: 'string' },
         strict: { type: 'boolean', default: false },
+        'no-watch': { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -50,6 +52,7 @@ export const serveCommand: Command = {
       snapshot,
       logger,
       strict,
+      watch: values['no-watch'] !== true,
       ...(values.host === undefined ? {} : { host: values.host }),
       ...(values.port === undefined ? {} : { port: Number(values.port) }),
     });

@@ -1,0 +1,90 @@
+import type { CanonicalResponse } from '../canonical/types.js';
+import type { ResolvedTraces } from '../config/snapshot.js';
+import { getCodec } from '../formats/index.js';
+import { extractSessionId } from '../traces/session-id.js';
+import type { TraceRecord } from '../traces/trace-record.js';
+import type { FinishedRequest } from './finished-request.js';
+
+/**
+ * Turns a finished request into its trace line. Runs after the client got
+ * its answer, so the work here (parsing a relayed body for its usage,
+ * writing a streamed answer as one message) never adds latency.
+ */
+export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTraces): TraceRecord {
+  const { outcome } = finished;
+  const assembled = outcome.assembled ?? readRelayedResponse(finished);
+  const userAgent = finished.headers['user-agent'];
+  const record: TraceRecord = {
+    ts: finished.startedAtIso,
+    id: finished.id,
+    duration_ms: round(finished.durationMs),
+    ttft_ms: finished.ttftMs === null ? null : round(finished.ttftMs),
+    upstream_ms: outcome.upstreamMs === null ? null : round(outcome.upstreamMs),
+    key: finished.keyName,
+    profile: finished.profile,
+    rule: finished.route ? { index: finished.route.rule, match: finished.route.match } : null,
+    config: finished.configVersion,
+    session: extractSessionId(finished.headers, finished.body) ?? null,
+    user_agent: typeof userAgent === 'string' ? userAgent : null,
+    inbound: finished.inbound,
+    model: finished.model,
+    provider: outcome.provider,
+    upstream_model: outcome.upstreamModel,
+    upstream_format: outcome.upstreamFormat,
+    stream: finished.stream,
+    attempts: outcome.attempts.length > 1 ? outcome.attempts : [],
+    status: outcome.status,
+    error: outcome.error,
+    stop_reason: assembled ? (assembled.finishReason.raw ?? assembled.finishReason.unified) : null,
+    usage: assembled?.usage
+      ? {
+          input: assembled.usage.inputTokens,
+          output: assembled.usage.outputTokens,
+          cache_read: assembled.usage.cacheReadTokens ?? 0,
+          cache_write: assembled.usage.cacheWriteTokens ?? 0,
+          reasoning: assembled.usage.reasoningTokens ?? 0,
+        }
+      : null,
+    warnings: outcome.warnings,
+  };
+  if (settings.capture === 'full') {
+    record.request = finished.body ?? null;
+    record.response = responseBody(finished, assembled);
+  }
+  return record;
+}
+
+/** A non-streamed passthrough answer was relayed as text; read it back for its usage and stop reason. */
+function readRelayedResponse(finished: FinishedRequest): CanonicalResponse | undefined {
+  const { outcome } = finished;
+  if (typeof outcome.response !== 'string' || outcome.status >= 400) return undefined;
+  try {
+    return getCodec(finished.inbound.format).decodeResponse(JSON.parse(outcome.response));
+  } catch {
+    return undefined;
+  }
+}
+
+function responseBody(finished: FinishedRequest, assembled: CanonicalResponse | undefined): unknown {
+  const { outcome } = finished;
+  if (typeof outcome.response === 'string') {
+    try {
+      return JSON.parse(outcome.response) as unknown;
+    } catch {
+      return outcome.response;
+    }
+  }
+  if (!assembled || finished.model === null) return null;
+  // A streamed answer, written as the one message the client would have got without streaming.
+  const codec = getCodec(finished.inbound.format);
+  try {
+    const request = codec.decodeRequest(finished.body).value;
+    return codec.encodeResponse(assembled, { clientModel: finished.model, request });
+  } catch {
+    return null;
+  }
+}
+
+function round(milliseconds: number): number {
+  return Math.round(milliseconds * 10) / 10;
+}
