@@ -91,6 +91,8 @@ export interface ToolResultPart {
 export interface RefusalPart {
   type: 'refusal';
   text: string;
+  /** Responses keeps a message item's id on the item's first part, which may be a refusal. */
+  providerData?: ProviderData;
 }
 
 export type UserPart = TextPart | ImagePart | DocumentPart | ToolResultPart;
