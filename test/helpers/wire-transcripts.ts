@@ -1,0 +1,127 @@
+import { sse } from './fake-provider.js';
+
+/**
+ * Stream transcripts in the exact framing of the real APIs (event names,
+ * field order and the terminal events as the vendors send them), for fake
+ * providers in gateway tests.
+ */
+
+export function anthropicTextStream(model: string, pieces: string[], options: { toolUse?: { id: string; name: string; jsonPieces: string[] } } = {}): string[] {
+  const frames = [
+    sse({ type: 'message_start', message: { id: 'msg_01XFDUDYJgAACzvnptvVoYEL', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 25, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 } } }, 'message_start'),
+    sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
+    sse({ type: 'ping' }, 'ping'),
+    ...pieces.map((text) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta')),
+    sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+  ];
+  if (options.toolUse) {
+    frames.push(
+      sse({ type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: options.toolUse.id, name: options.toolUse.name, input: {} } }, 'content_block_start'),
+      ...options.toolUse.jsonPieces.map((partial_json) => sse({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta')),
+      sse({ type: 'content_block_stop', index: 1 }, 'content_block_stop'),
+    );
+  }
+  frames.push(
+    sse({ type: 'message_delta', delta: { stop_reason: options.toolUse ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: 15 } }, 'message_delta'),
+    sse({ type: 'message_stop' }, 'message_stop'),
+  );
+  return frames;
+}
+
+export function anthropicMessage(model: string, text: string): Record<string, unknown> {
+  return {
+    id: 'msg_013Zva2CMHLNnXjNJJKqJ2EF',
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 6 },
+  };
+}
+
+export function chatChunk(model: string, delta: Record<string, unknown>, finishReason: string | null = null): Record<string, unknown> {
+  return { id: 'chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG', object: 'chat.completion.chunk', created: 1741570283, model, system_fingerprint: 'fp_06737a9306', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
+}
+
+export function chatTextStream(model: string, pieces: string[], options: { toolCall?: { id: string; name: string; argumentPieces: string[] } } = {}): string[] {
+  const frames = [sse(chatChunk(model, { role: 'assistant', content: '', refusal: null }))];
+  for (const content of pieces) frames.push(sse(chatChunk(model, { content })));
+  if (options.toolCall) {
+    const { id, name, argumentPieces } = options.toolCall;
+    frames.push(sse(chatChunk(model, { tool_calls: [{ index: 0, id, type: 'function', function: { name, arguments: '' } }] })));
+    for (const piece of argumentPieces) frames.push(sse(chatChunk(model, { tool_calls: [{ index: 0, function: { arguments: piece } }] })));
+  }
+  frames.push(sse(chatChunk(model, {}, options.toolCall ? 'tool_calls' : 'stop')));
+  frames.push(
+    sse({ id: 'chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG', object: 'chat.completion.chunk', created: 1741570283, model, system_fingerprint: 'fp_06737a9306', choices: [], usage: { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } } }),
+  );
+  frames.push('data: [DONE]\n\n');
+  return frames;
+}
+
+export function chatCompletion(model: string, text: string): Record<string, unknown> {
+  return {
+    id: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT',
+    object: 'chat.completion',
+    created: 1741569952,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 } },
+    service_tier: 'default',
+    system_fingerprint: 'fp_06737a9306',
+  };
+}
+
+function responseObject(model: string, status: string, output: unknown[], usage: unknown): Record<string, unknown> {
+  return {
+    id: 'resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b',
+    object: 'response',
+    created_at: 1741476542,
+    status,
+    error: null,
+    incomplete_details: null,
+    instructions: null,
+    max_output_tokens: null,
+    model,
+    output,
+    parallel_tool_calls: true,
+    previous_response_id: null,
+    reasoning: { effort: null, summary: null },
+    store: true,
+    temperature: 1,
+    text: { format: { type: 'text' } },
+    tool_choice: 'auto',
+    tools: [],
+    top_p: 1,
+    truncation: 'disabled',
+    usage,
+    user: null,
+    metadata: {},
+  };
+}
+
+export function responsesTextStream(model: string, pieces: string[]): string[] {
+  const text = pieces.join('');
+  const item = { id: 'msg_67ccd2bf17f0819081ff3bb2cf6508e6', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
+  const usage = { input_tokens: 36, input_tokens_details: { cached_tokens: 0 }, output_tokens: 87, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 123 };
+  let sequence = 0;
+  const event = (type: string, fields: Record<string, unknown>): string => sse({ type, sequence_number: sequence++, ...fields }, type);
+  return [
+    event('response.created', { response: responseObject(model, 'in_progress', [], null) }),
+    event('response.in_progress', { response: responseObject(model, 'in_progress', [], null) }),
+    event('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } }),
+    event('response.content_part.added', { item_id: item.id, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
+    ...pieces.map((delta) => event('response.output_text.delta', { item_id: item.id, output_index: 0, content_index: 0, delta, logprobs: [] })),
+    event('response.output_text.done', { item_id: item.id, output_index: 0, content_index: 0, text, logprobs: [] }),
+    event('response.content_part.done', { item_id: item.id, output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } }),
+    event('response.output_item.done', { output_index: 0, item }),
+    event('response.completed', { response: responseObject(model, 'completed', [item], usage) }),
+  ];
+}
+
+export function responsesResponse(model: string, text: string): Record<string, unknown> {
+  const item = { id: 'msg_67ccd2bf17f0819081ff3bb2cf6508e6', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
+  return responseObject(model, 'completed', [item], { input_tokens: 36, input_tokens_details: { cached_tokens: 0 }, output_tokens: 87, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 123 });
+}
