@@ -24,6 +24,7 @@ export class ConfigStore {
   private running: Promise<void> | undefined;
   private again: string | undefined;
   private readonly listeners: Array<(snapshot: ConfigSnapshot) => void> = [];
+  private readonly resultListeners: Array<(result: 'applied' | 'unchanged' | 'refused') => void> = [];
   lastReload: ReloadStatus | undefined;
   /** The last refused reload, kept until a reload succeeds. */
   lastError: ReloadStatus | undefined;
@@ -44,6 +45,11 @@ export class ConfigStore {
 
   onSwap(listener: (snapshot: ConfigSnapshot) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Called after every reload attempt with what it did. */
+  onReloadResult(listener: (result: 'applied' | 'unchanged' | 'refused') => void): void {
+    this.resultListeners.push(listener);
   }
 
   /** Reloads now (or right after the reload in progress). Resolves when the folder has been read. */
@@ -85,15 +91,24 @@ export class ConfigStore {
         version: this.snapshot.version,
         problems: formatProblems(problems, 'text', this.dir),
       });
+      this.emitResult('refused');
       return;
     }
     this.lastReload = { at, ok: true, reason };
     this.lastError = undefined;
-    if (snapshot.version === this.snapshot.version) return;
+    if (snapshot.version === this.snapshot.version) {
+      this.emitResult('unchanged');
+      return;
+    }
     const previous = this.snapshot.version;
     this.snapshot = snapshot;
     this.reloads++;
     this.options.logger.log('info', 'config reloaded', { reason, version: snapshot.version, previous });
     for (const listener of this.listeners) listener(snapshot);
+    this.emitResult('applied');
+  }
+
+  private emitResult(result: 'applied' | 'unchanged' | 'refused'): void {
+    for (const listener of this.resultListeners) listener(result);
   }
 }

@@ -6,13 +6,14 @@ import type { TraceRecord } from '../traces/trace-record.js';
 import type { FinishedRequest } from './finished-request.js';
 
 /**
- * Turns a finished request into its trace line. Runs after the client got
- * its answer, so the work here (parsing a relayed body for its usage,
- * writing a streamed answer as one message) never adds latency.
+ * Turns a finished (and settled) request into its trace line. Runs after the
+ * client got its answer, so the work here (writing a streamed answer as one
+ * message) never adds latency.
  */
 export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTraces): TraceRecord {
   const { outcome } = finished;
-  const assembled = outcome.assembled ?? readRelayedResponse(finished);
+  const assembled = outcome.assembled;
+  const usage = outcome.usage;
   const userAgent = finished.headers['user-agent'];
   const record: TraceRecord = {
     ts: finished.startedAtIso,
@@ -35,14 +36,14 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
     attempts: outcome.attempts.length > 1 ? outcome.attempts : [],
     status: outcome.status,
     error: outcome.error,
-    stop_reason: assembled ? (assembled.finishReason.raw ?? assembled.finishReason.unified) : null,
-    usage: assembled?.usage
+    stop_reason: outcome.stopReason,
+    usage: usage
       ? {
-          input: assembled.usage.inputTokens,
-          output: assembled.usage.outputTokens,
-          cache_read: assembled.usage.cacheReadTokens ?? 0,
-          cache_write: assembled.usage.cacheWriteTokens ?? 0,
-          reasoning: assembled.usage.reasoningTokens ?? 0,
+          input: usage.inputTokens,
+          output: usage.outputTokens,
+          cache_read: usage.cacheReadTokens ?? 0,
+          cache_write: usage.cacheWriteTokens ?? 0,
+          reasoning: usage.reasoningTokens ?? 0,
         }
       : null,
     warnings: outcome.warnings,
@@ -52,17 +53,6 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
     record.response = responseBody(finished, assembled);
   }
   return record;
-}
-
-/** A non-streamed passthrough answer was relayed as text; read it back for its usage and stop reason. */
-function readRelayedResponse(finished: FinishedRequest): CanonicalResponse | undefined {
-  const { outcome } = finished;
-  if (typeof outcome.response !== 'string' || outcome.status >= 400) return undefined;
-  try {
-    return getCodec(finished.inbound.format).decodeResponse(JSON.parse(outcome.response));
-  } catch {
-    return undefined;
-  }
 }
 
 function responseBody(finished: FinishedRequest, assembled: CanonicalResponse | undefined): unknown {

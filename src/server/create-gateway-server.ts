@@ -66,7 +66,7 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
     done(null, text);
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.routeOptions.config.authenticated) return;
     const snapshot = state.store.current;
     const context: RequestContext = {
@@ -80,6 +80,8 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
     if (state.draining) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
     // Refused before the body is read: a flood of bad keys costs a hash each, no parsing, no upstream call.
     context.caller = authenticate(snapshot, request.headers);
+    const release = state.limiter.admit(context.caller.key);
+    reply.raw.once('close', release);
     const declared = Number(request.headers['content-length']);
     if (declared > snapshot.server.bodyLimitBytes) throw tooLarge(snapshot.server.bodyLimitBytes);
   });

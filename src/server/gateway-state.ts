@@ -1,5 +1,7 @@
 import type { ConfigStore } from '../config/config-store.js';
+import type { KeyLimiter } from '../limits/key-limiter.js';
 import type { Logger } from '../log/logger.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { FinishedRequest } from '../pipeline/finished-request.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import type { ProviderHealth } from '../upstream/provider-health.js';
@@ -10,6 +12,8 @@ export interface GatewayState {
   pool: DispatcherPool;
   health: ProviderHealth;
   logger: Logger;
+  limiter: KeyLimiter;
+  metrics: GatewayMetrics;
   /** Called once per request when it ends (success, error or client abort): writes the trace line and the metrics. */
   recordRequest(finished: FinishedRequest): void;
   /** Extra `/status` fields from parts the server does not own (traces, limits). */
@@ -18,5 +22,7 @@ export interface GatewayState {
   draining: boolean;
   /** Requests in flight (streams included). */
   inFlight: number;
+  /** Streaming requests in flight. */
+  inFlightStreams: number;
   startedAt: string;
 }

@@ -62,6 +62,7 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
     abort,
   };
   state.inFlight++;
+  if (modelRequest.stream) state.inFlightStreams++;
   try {
     const outcome = await handleModelRequest(modelRequest, client, state);
     state.recordRequest({
@@ -82,6 +83,7 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
     });
   } finally {
     state.inFlight--;
+    if (modelRequest.stream) state.inFlightStreams--;
   }
 }
 

@@ -35,6 +35,11 @@ export function registerOpsRoutes(app: FastifyInstance, state: GatewayState): vo
     };
   });
 
+  app.get('/metrics', async (_request, reply) => {
+    const text = await state.metrics.registry.metrics();
+    return reply.header('content-type', state.metrics.registry.contentType).send(text);
+  });
+
   // Claude Code probes the base URL before its first request.
   for (const url of ['/anthropic/api/hello', '/api/hello']) {
     app.route({ method: ['GET', 'HEAD'], url, handler: async (_request, reply) => reply.code(200).send({ status: 'ok' }) });

@@ -2,8 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigStore } from '../config/config-store.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
 import { watchConfig, type ConfigWatcher } from '../config/watch-config.js';
+import { KeyLimiter } from '../limits/key-limiter.js';
 import type { Logger } from '../log/logger.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { buildTraceRecord } from '../pipeline/build-trace-record.js';
+import { settleOutcome } from '../pipeline/settle-outcome.js';
 import { TraceWriter } from '../traces/trace-writer.js';
 import { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { ProviderHealth } from '../upstream/provider-health.js';
@@ -37,20 +40,42 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const store = new ConfigStore(dir, snapshot, { strict: options.strict === true, logger });
   const traces = new TraceWriter(snapshot.traces, { onProblem: (message) => logger.log('error', 'trace writing problem; serving continues', { problem: message }) });
   const pool = new DispatcherPool();
+  const health = new ProviderHealth();
+  const limiter = new KeyLimiter();
+  const metrics = new GatewayMetrics({
+    inFlight: () => state.inFlight,
+    inFlightStreams: () => state.inFlightStreams,
+    traceStats: () => traces.stats(),
+    providerUp: () => Object.fromEntries([...store.current.providers.keys()].map((name) => [name, health.snapshot()[name]?.state !== 'down'])),
+  });
   const state: GatewayState = {
     store,
     pool,
-    health: new ProviderHealth(),
+    health,
+    limiter,
+    metrics,
     logger,
     draining: false,
     inFlight: 0,
+    inFlightStreams: 0,
     startedAt: new Date().toISOString(),
     recordRequest(finished) {
-      const settings = store.current.traces;
-      if (settings.enabled) traces.write(buildTraceRecord(finished, settings));
+      // Bookkeeping after the answer went out: a failure here must never reach the request.
+      try {
+        settleOutcome(finished);
+        const usage = finished.outcome.usage;
+        const key = finished.keyName === null ? undefined : store.current.keysByName.get(finished.keyName);
+        if (usage && key) limiter.recordTokens(key, usage.inputTokens + usage.outputTokens);
+        metrics.recordRequest(finished);
+        const settings = store.current.traces;
+        if (settings.enabled) traces.write(buildTraceRecord(finished, settings));
+      } catch (error) {
+        logger.log('error', 'could not record a finished request', { id: finished.id, error: error instanceof Error ? error.message : String(error) });
+      }
     },
-    statusExtras: () => ({ traces: traces.stats() }),
+    statusExtras: () => ({ traces: traces.stats(), limits: limiter.snapshot() }),
   };
+  store.onReloadResult((result) => metrics.recordReload(result));
   store.onSwap((next) => {
     traces.reconfigure(next.traces);
     pool.retainOnly(new Set(next.providers.keys()));

@@ -1,0 +1,118 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FinishedRequest } from '../pipeline/finished-request.js';
+
+/** Live values the metrics read when scraped. */
+export interface MetricSources {
+  inFlight(): number;
+  inFlightStreams(): number;
+  traceStats(): { linesWritten: number; linesDropped: number; bodiesDropped: number };
+  providerUp(): Record<string, boolean>;
+}
+
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/**
+ * Prometheus metrics. Labels are bounded by the config, never by what
+ * clients send: `rule` is the matching rule's text from the profile (or
+ * `default`/`none`), never the raw model name a client asked for, and there
+ * are no request ids.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({ name: 'switchboard_requests_total', help: 'Requests by key, profile, rule, provider and HTTP status.', labelNames: ['key', 'profile', 'rule', 'provider', 'status'], registers: [this.registry] });
+  private readonly duration = new Histogram({ name: 'switchboard_request_duration_seconds', help: 'Whole request duration, streams included.', labelNames: ['inbound', 'provider', 'stream'], buckets: latencyBuckets, registers: [this.registry] });
+  private readonly ttft = new Histogram({ name: 'switchboard_ttft_seconds', help: 'Time to the first byte sent to the client.', labelNames: ['inbound', 'provider', 'stream'], buckets: latencyBuckets, registers: [this.registry] });
+  private readonly attempts = new Counter({ name: 'switchboard_upstream_attempts_total', help: 'Upstream attempts by provider and result (ok, error, skipped).', labelNames: ['provider', 'result'], registers: [this.registry] });
+  private readonly fallbacks = new Counter({ name: 'switchboard_fallbacks_total', help: 'Requests served by a target other than the first of their rule.', labelNames: ['profile', 'rule'], registers: [this.registry] });
+  private readonly tokens = new Counter({ name: 'switchboard_tokens_total', help: 'Tokens by key, provider and kind (input, output, cache_read, cache_write, reasoning).', labelNames: ['key', 'provider', 'kind'], registers: [this.registry] });
+  private readonly reloads = new Counter({ name: 'switchboard_config_reloads_total', help: 'Config reload attempts by result (applied, unchanged, refused).', labelNames: ['result'], registers: [this.registry] });
+
+  constructor(sources: MetricSources) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
+    new Gauge({
+      name: 'switchboard_in_flight_requests',
+      help: 'Requests in flight, streams included.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.inFlight());
+      },
+    });
+    new Gauge({
+      name: 'switchboard_in_flight_streams',
+      help: 'Streaming requests in flight.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.inFlightStreams());
+      },
+    });
+    new Counter({
+      name: 'switchboard_trace_lines_written_total',
+      help: 'Trace lines written to disk.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sources.traceStats().linesWritten);
+      },
+    });
+    new Counter({
+      name: 'switchboard_trace_lines_dropped_total',
+      help: 'Trace lines dropped because the disk could not keep up or failed.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sources.traceStats().linesDropped);
+      },
+    });
+    new Counter({
+      name: 'switchboard_trace_bodies_dropped_total',
+      help: 'Trace lines written without their bodies because the disk could not keep up.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sources.traceStats().bodiesDropped);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_provider_up',
+      help: '1 while a provider is not marked down by its circuit breaker.',
+      labelNames: ['provider'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [provider, up] of Object.entries(sources.providerUp())) this.set({ provider }, up ? 1 : 0);
+      },
+    });
+  }
+
+  recordReload(result: 'applied' | 'unchanged' | 'refused'): void {
+    this.reloads.inc({ result });
+  }
+
+  /** Counts one finished request; runs after the client got its answer. */
+  recordRequest(finished: FinishedRequest): void {
+    const { outcome } = finished;
+    const provider = outcome.provider ?? 'none';
+    const rule = finished.route ? finished.route.match : 'none';
+    this.requests.inc({ key: finished.keyName ?? 'none', profile: finished.profile ?? 'none', rule, provider, status: String(outcome.status) });
+    const labels = { inbound: finished.inbound.format, provider, stream: String(finished.stream) };
+    this.duration.observe(labels, finished.durationMs / 1000);
+    if (finished.ttftMs !== null) this.ttft.observe(labels, finished.ttftMs / 1000);
+    for (const attempt of outcome.attempts) {
+      const attemptProvider = attempt.target.slice(0, attempt.target.indexOf('/'));
+      this.attempts.inc({ provider: attemptProvider, result: attempt.error === null ? 'ok' : attempt.error.startsWith('skipped') ? 'skipped' : 'error' });
+    }
+    const first = finished.route?.targets[0];
+    if (first && outcome.error === null && outcome.provider !== null && (first.provider !== outcome.provider || first.model !== outcome.upstreamModel)) {
+      this.fallbacks.inc({ profile: finished.profile ?? 'none', rule });
+    }
+    const usage = outcome.usage;
+    if (usage && finished.keyName !== null) {
+      const key = finished.keyName;
+      this.tokens.inc({ key, provider, kind: 'input' }, usage.inputTokens);
+      this.tokens.inc({ key, provider, kind: 'output' }, usage.outputTokens);
+      if (usage.cacheReadTokens) this.tokens.inc({ key, provider, kind: 'cache_read' }, usage.cacheReadTokens);
+      if (usage.cacheWriteTokens) this.tokens.inc({ key, provider, kind: 'cache_write' }, usage.cacheWriteTokens);
+      if (usage.reasoningTokens) this.tokens.inc({ key, provider, kind: 'reasoning' }, usage.reasoningTokens);
+    }
+  }
+}
