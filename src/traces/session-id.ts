@@ -1,0 +1,59 @@
+/** Longest session id kept; anything longer is not an id a client made. */
+const maxSessionIdLength = 200;
+
+/**
+ * The coding agent's session, so one conversation's requests can be found
+ * together in the traces:
+ *
+ * - Claude Code puts it in `metadata.user_id`, either as the legacy
+ *   `user_<hash>_account_<uuid>_session_<uuid>` or (newer versions) as a JSON
+ *   string `{"device_id":…,"account_uuid":…,"session_id":…}`; some versions
+ *   also send the header `x-claude-code-session-id`.
+ * - Codex sends the header `session_id` (older versions `conversation_id`).
+ *
+ * Only the session id is returned, never the rest of `user_id` or any other
+ * header: the caller's credentials never pass through here.
+ */
+export function extractSessionId(headers: Record<string, string | string[] | undefined>, body: unknown): string | undefined {
+  return (
+    sessionFromUserId(userIdOf(body)) ??
+    headerValue(headers, 'x-claude-code-session-id') ??
+    headerValue(headers, 'session_id') ??
+    headerValue(headers, 'conversation_id')
+  );
+}
+
+function userIdOf(body: unknown): string | undefined {
+  if (!isObject(body) || !isObject(body.metadata)) return undefined;
+  const userId = body.metadata.user_id;
+  return typeof userId === 'string' ? userId : undefined;
+}
+
+function sessionFromUserId(userId: string | undefined): string | undefined {
+  if (userId === undefined) return undefined;
+  if (userId.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(userId);
+      return isObject(parsed) ? clean(parsed.session_id) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const marker = userId.lastIndexOf('_session_');
+  return marker === -1 ? undefined : clean(userId.slice(marker + '_session_'.length));
+}
+
+function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return clean(Array.isArray(value) ? value[0] : value);
+}
+
+function clean(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' || trimmed.length > maxSessionIdLength ? undefined : trimmed;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

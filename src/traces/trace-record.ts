@@ -1,0 +1,176 @@
+/**
+ * One line of a trace file: everything about one request through the
+ * gateway, as one JSON object. This interface is the source of
+ * `schema/trace.schema.json` (`npm run schema`); the TSDoc comments become
+ * the schema's descriptions, so write them for someone reading traces with jq.
+ *
+ * The pipeline fills a plain object in any order and hands it to
+ * `TraceWriter.write()`. The writer serializes the fields in the order below
+ * (so lines diff and grep well), keeps only these fields, applies the capture
+ * setting and `max_body_kb`, and adds `dropped`.
+ */
+export interface TraceRecord {
+  /**
+   * When the request arrived, ISO 8601 UTC with milliseconds, e.g. `2026-11-24T07:20:00.123Z`. Always the first field of a line.
+   * @format date-time
+   */
+  ts: string;
+  /** The request id, also returned to the client as `x-switchboard-request-id`. */
+  id: string;
+  /** Milliseconds from arrival until the last byte went to the client (or the client went away). */
+  duration_ms: number;
+  /** Milliseconds from arrival until the first token (first content byte) went to the client; null if none did. */
+  ttft_ms: number | null;
+  /** Milliseconds from sending the (last) upstream request until its response headers; null if no upstream call was made. */
+  upstream_ms: number | null;
+  /** Name of the API key from `gateway.yaml` (never the secret); null if the request was not authenticated. */
+  key: string | null;
+  /** The profile that routed the request; null if it was refused before routing. */
+  profile: string | null;
+  /** The routing rule that matched; null if the request was refused before routing. */
+  rule: TraceRule | null;
+  /** Version of the config snapshot that served the request (content hash, plus `@<commit>` in a git checkout). */
+  config: string;
+  /** The client's session: Claude Code's session id or Codex's conversation id; null if the client sent none. */
+  session: string | null;
+  /** The client's `user-agent` header; null if absent. */
+  user_agent: string | null;
+  /** The API the client called. */
+  inbound: TraceInbound;
+  /** The model the client asked for; null if the body had none (or was not JSON). */
+  model: string | null;
+  /** The provider that answered (or the last one tried); null if no upstream call was made. */
+  provider: string | null;
+  /** The model name sent upstream; null if no upstream call was made. */
+  upstream_model: string | null;
+  /** The provider's wire format; null if no upstream call was made. */
+  upstream_format: 'anthropic' | 'openai-chat' | 'openai-responses' | 'mock' | null;
+  /** Whether the client asked for a streamed response. */
+  stream: boolean;
+  /** Every upstream attempt in order (retries and fallbacks). Present only when more than one attempt was made. */
+  attempts?: TraceAttempt[];
+  /** HTTP status returned to the client; 499 when the client went away first. */
+  status: number;
+  /** Why the request failed; null on success. */
+  error: TraceError | null;
+  /** The upstream's own stop reason (`end_turn`, `tool_calls`, `max_tokens`...); null if the answer did not finish. */
+  stop_reason: string | null;
+  /** Token counts reported by the provider; null if it reported none. */
+  usage: TraceUsage | null;
+  /** Notes from translating between wire formats: what was dropped or changed. Empty for passthrough. */
+  warnings: string[];
+  /**
+   * The request body as received (parsed JSON). Absent with `capture: metadata`.
+   * Bodies larger than `max_body_kb` are replaced by a `TruncatedBody`.
+   */
+  request?: unknown;
+  /**
+   * The response body in the client's wire format; a streamed answer is assembled into one message.
+   * Absent with `capture: metadata` and when no answer was produced. Bodies larger than `max_body_kb` are replaced by a `TruncatedBody`.
+   */
+  response?: unknown;
+  /** Present only when lines before this one lost their bodies or were dropped because the disk was slower than traffic: counts since the previous line written. */
+  dropped?: TraceDropped;
+}
+
+/** The routing rule that matched. */
+export interface TraceRule {
+  /** Position of the rule in the profile's `rules`, from 0; `default` for the profile's default. */
+  index: number | 'default';
+  /** The rule's match as written: the exact model, the regex source, or `default`. */
+  match: string;
+}
+
+/** The API the client called. */
+export interface TraceInbound {
+  /** The client's wire format. */
+  format: 'anthropic' | 'openai-chat' | 'openai-responses';
+  /** The request path, e.g. `/v1/messages`. */
+  path: string;
+}
+
+/** One upstream attempt. */
+export interface TraceAttempt {
+  /** `provider/model`. */
+  target: string;
+  /** Upstream HTTP status; null if no response arrived. */
+  status: number | null;
+  /** Why the attempt failed (error code and message); null if it succeeded. */
+  error: string | null;
+  /** Milliseconds the attempt took. */
+  duration_ms: number;
+}
+
+/** Why a request failed. */
+export interface TraceError {
+  /** Error type in Anthropic's vocabulary, e.g. `overloaded_error`. */
+  type: string;
+  /** Gateway error code, e.g. `SB_UPSTREAM_TIMEOUT` (see docs/errors.md). */
+  code: string;
+  message: string;
+}
+
+/** Token counts. `input` counts every prompt token, cached or not; `cache_read` and `cache_write` are parts of it. `output` includes `reasoning`. */
+export interface TraceUsage {
+  input: number;
+  output: number;
+  cache_read: number | null;
+  cache_write: number | null;
+  reasoning: number | null;
+}
+
+/** What replaces a body larger than `max_body_kb` (and, with empty `text`, a body dropped because the trace queue was full). */
+export interface TruncatedBody {
+  truncated: true;
+  /** Size of the whole body as JSON text, in bytes. */
+  original_bytes: number;
+  /** The first `max_body_kb` KiB of the body's JSON text (cut at a character boundary); empty when the body was dropped under pressure. */
+  text: string;
+}
+
+/** Lines lost before this one, since the previous line written. */
+export interface TraceDropped {
+  /** Whole lines dropped. */
+  lines: number;
+  /** Lines written without their bodies. */
+  bodies: number;
+}
+
+/** The fields of a line in the order they are written. `request`, `response` and `dropped` come last, in that order. */
+export const traceMetadataFields = [
+  'ts',
+  'id',
+  'duration_ms',
+  'ttft_ms',
+  'upstream_ms',
+  'key',
+  'profile',
+  'rule',
+  'config',
+  'session',
+  'user_agent',
+  'inbound',
+  'model',
+  'provider',
+  'upstream_model',
+  'upstream_format',
+  'stream',
+  'attempts',
+  'status',
+  'error',
+  'stop_reason',
+  'usage',
+  'warnings',
+] as const satisfies ReadonlyArray<keyof TraceRecord>;
+
+/** The trace form of canonical usage: cache and reasoning counts are null when the provider did not report them. */
+export function toTraceUsage(usage: { inputTokens: number; outputTokens: number; cacheReadTokens?: number; cacheWriteTokens?: number; reasoningTokens?: number } | null | undefined): TraceUsage | null {
+  if (!usage) return null;
+  return {
+    input: usage.inputTokens,
+    output: usage.outputTokens,
+    cache_read: usage.cacheReadTokens ?? null,
+    cache_write: usage.cacheWriteTokens ?? null,
+    reasoning: usage.reasoningTokens ?? null,
+  };
+}
