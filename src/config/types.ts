@@ -32,6 +32,7 @@ export interface ServerSettings {
    * @minimum 0
    * @maximum 65535
    * @default 8090
+   * @asType integer
    */
   port?: number;
   /**
@@ -44,12 +45,14 @@ export interface ServerSettings {
    * Milliseconds a client may take to send its whole request before it gets 408.
    * @minimum 1000
    * @default 30000
+   * @asType integer
    */
   request_timeout_ms?: number;
   /**
    * Milliseconds SIGTERM waits for in-flight requests and streams before exiting.
    * @minimum 0
    * @default 30000
+   * @asType integer
    */
   drain_timeout_ms?: number;
 }
@@ -78,6 +81,7 @@ export interface ProviderSettings {
    * Requests kept open at once to this provider (the connection pool size).
    * @minimum 1
    * @default 128
+   * @asType integer
    */
   max_connections?: number;
 }
@@ -88,18 +92,21 @@ export interface ProviderTimeouts {
    * Time to open the TCP/TLS connection.
    * @minimum 1
    * @default 10000
+   * @asType integer
    */
   connect_ms?: number;
   /**
    * Time from sending the request to the response headers (and, for streams, the first event).
    * @minimum 1
    * @default 120000
+   * @asType integer
    */
   first_byte_ms?: number;
   /**
    * Longest silence between two chunks of a streamed response.
    * @minimum 1
    * @default 300000
+   * @asType integer
    */
   idle_ms?: number;
 }
@@ -111,12 +118,14 @@ export interface RetrySettings {
    * @minimum 0
    * @maximum 10
    * @default 1
+   * @asType integer
    */
   max_retries?: number;
   /**
    * First backoff in milliseconds; doubles each retry, with jitter. A `retry-after` header takes precedence.
    * @minimum 0
    * @default 250
+   * @asType integer
    */
   backoff_ms?: number;
 }
@@ -148,16 +157,19 @@ export interface KeyLimits {
   /**
    * Requests in flight at once.
    * @minimum 1
+   * @asType integer
    */
   max_concurrent?: number;
   /**
    * Requests started per rolling minute.
    * @minimum 1
+   * @asType integer
    */
   requests_per_minute?: number;
   /**
    * Input plus output tokens per UTC day.
    * @minimum 1
+   * @asType integer
    */
   tokens_per_day?: number;
 }
@@ -183,6 +195,7 @@ export interface TraceSettings {
    * Largest request or response body kept in a line, in KiB; longer bodies are truncated visibly.
    * @minimum 1
    * @default 1024
+   * @asType integer
    */
   max_body_kb?: number;
   /**
@@ -200,12 +213,14 @@ export interface TraceSettings {
    * Rotated files kept; older ones are deleted.
    * @minimum 1
    * @default 30
+   * @asType integer
    */
   max_files?: number;
   /**
    * Rotated files older than this many days are deleted.
    * @minimum 1
    * @default 30
+   * @asType integer
    */
   max_age_days?: number;
   /**

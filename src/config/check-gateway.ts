@@ -1,0 +1,88 @@
+import { configProblem, type ConfigProblem } from './config-problem.js';
+import { didYouMean } from './did-you-mean.js';
+import { envReferences, isEnvSet } from './env-references.js';
+import type { ParsedConfigFile } from './parse-config-file.js';
+import type { GatewayFile } from './types.js';
+import { positionOf } from './yaml-positions.js';
+
+export interface GatewayCheckOptions {
+  env: NodeJS.ProcessEnv;
+  /** Unset `${ENV}` references are errors instead of warnings. */
+  strict: boolean;
+}
+
+/** Headers that carry a credential; a literal value there is a secret committed to git. */
+const credentialHeaders = /^(authorization|proxy-authorization|x-api-key|api-key)$|token|secret/i;
+
+/**
+ * Checks of `gateway.yaml` the schema cannot express: references to profiles,
+ * unique key hashes, a base URL where the format needs one, and environment
+ * references that will be empty at run time.
+ */
+export function checkGateway(parsed: ParsedConfigFile, gateway: GatewayFile, profileNames: ReadonlySet<string>, options: GatewayCheckOptions): ConfigProblem[] {
+  return [...checkProviders(parsed, gateway, options), ...checkKeys(parsed, gateway, profileNames)];
+}
+
+function checkProviders(parsed: ParsedConfigFile, gateway: GatewayFile, options: GatewayCheckOptions): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const envProblem = (path: (string | number)[], label: string, text: string) => {
+    for (const name of envReferences(text)) {
+      if (isEnvSet(options.env, name)) continue;
+      const consequence = options.strict ? '' : '; requests to this provider will fail until it is set';
+      problems.push(
+        configProblem('CFG_ENV_UNSET', parsed.file, positionOf(parsed, path), `${label} references \${${name}}, which is not set${consequence}`, options.strict ? 'error' : 'warning'),
+      );
+    }
+  };
+  for (const [name, provider] of Object.entries(gateway.providers)) {
+    if (provider.format !== 'mock' && provider.base_url === undefined) {
+      problems.push(configProblem('CFG_MISSING_FIELD', parsed.file, positionOf(parsed, ['providers', name], 'key'), `provider "${name}" has format "${provider.format}" and needs a base_url`));
+    }
+    if (provider.api_key !== undefined) envProblem(['providers', name, 'api_key'], `api_key of provider "${name}"`, provider.api_key);
+    for (const [header, value] of Object.entries(provider.headers ?? {})) {
+      const path = ['providers', name, 'headers', header];
+      if (credentialHeaders.test(header) && envReferences(value).length === 0) {
+        problems.push(
+          configProblem(
+            'CFG_LITERAL_SECRET',
+            parsed.file,
+            positionOf(parsed, path),
+            `header "${header}" of provider "${name}" carries a credential and must use an \${ENV_VAR} reference, not a literal value: secrets never belong in git`,
+          ),
+        );
+      }
+      envProblem(path, `header "${header}" of provider "${name}"`, value);
+    }
+  }
+  return problems;
+}
+
+function checkKeys(parsed: ParsedConfigFile, gateway: GatewayFile, profileNames: ReadonlySet<string>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const keyBySha256 = new Map<string, string>();
+  const profileProblem = (path: (string | number)[], keyName: string, profile: string) => {
+    if (profileNames.has(profile)) return;
+    problems.push(
+      configProblem('CFG_UNKNOWN_PROFILE', parsed.file, positionOf(parsed, path), `key "${keyName}" uses profile "${profile}", but there is no profiles/${profile}.yaml${didYouMean(profile, profileNames)}`),
+    );
+  };
+  for (const [name, key] of Object.entries(gateway.keys)) {
+    profileProblem(['keys', name, 'profile'], name, key.profile);
+    (key.profiles ?? []).forEach((profile, index) => profileProblem(['keys', name, 'profiles', index], name, profile));
+    const earlier = keyBySha256.get(key.sha256);
+    if (earlier === undefined) {
+      keyBySha256.set(key.sha256, name);
+      continue;
+    }
+    const earlierLine = positionOf(parsed, ['keys', earlier, 'sha256']).line;
+    problems.push(
+      configProblem(
+        'CFG_DUPLICATE_KEY_HASH',
+        parsed.file,
+        positionOf(parsed, ['keys', name, 'sha256']),
+        `key "${name}" has the same sha256 as key "${earlier}" (line ${earlierLine}); every key needs its own secret (switchboard keygen --name ${name})`,
+      ),
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { compileProfile } from './compile-profile.js';
+import type { ConfigVersion } from './config-version.js';
+import { deepFreeze } from './deep-freeze.js';
+import { envReferences, resolveEnvReferences } from './env-references.js';
+import type { ConfigSnapshot, CompiledProfile, ResolvedKey, ResolvedProvider, ResolvedServer, ResolvedTraces } from './snapshot.js';
+import type { GatewayFile, KeySettings, ProfileFile, ProviderSettings, ServerSettings, TraceSettings } from './types.js';
+
+/** The validated input of one load. */
+export interface SnapshotInput {
+  /** Absolute config folder as given (not its real path: trace folders must survive a symlink swap). */
+  dir: string;
+  gateway: GatewayFile;
+  /** Profiles by name, with the file each came from (relative to `dir`). */
+  profiles: ReadonlyMap<string, { file: string; profile: ProfileFile }>;
+  env: NodeJS.ProcessEnv;
+  version: ConfigVersion;
+}
+
+const mebibyte = 1024 * 1024;
+
+/**
+ * Builds the deep-frozen snapshot from files that passed every check:
+ * defaults applied, units converted, regexes compiled, `${ENV}` resolved.
+ */
+export function compileSnapshot(input: SnapshotInput): ConfigSnapshot {
+  const { dir, gateway, env, version } = input;
+  const profiles = new Map<string, CompiledProfile>();
+  const sources = new Map<string, ProfileFile>();
+  for (const [name, { file, profile }] of input.profiles) {
+    profiles.set(name, compileProfile(name, path.join(dir, file), profile));
+    sources.set(name, profile);
+  }
+  const providers = new Map(Object.entries(gateway.providers).map(([name, settings]) => [name, resolveProvider(name, settings, env)] as const));
+  const keys = Object.entries(gateway.keys).map(([name, settings]) => resolveKey(name, settings));
+  const snapshot: ConfigSnapshot = {
+    version: version.version,
+    contentHash: version.contentHash,
+    ...(version.commit !== undefined && { commit: version.commit }),
+    loadedAt: new Date().toISOString(),
+    dir,
+    server: resolveServer(gateway.server ?? {}),
+    providers,
+    profiles,
+    keysBySha256: new Map(keys.map((key) => [key.sha256, key])),
+    keysByName: new Map(keys.map((key) => [key.name, key])),
+    traces: resolveTraces(gateway.traces ?? {}, dir),
+    source: { gateway, profiles: sources },
+  };
+  return deepFreeze(snapshot);
+}
+
+function resolveServer(server: ServerSettings): ResolvedServer {
+  return {
+    host: server.host ?? '127.0.0.1',
+    port: server.port ?? 8090,
+    bodyLimitBytes: Math.floor((server.body_limit_mb ?? 32) * mebibyte),
+    requestTimeoutMs: server.request_timeout_ms ?? 30_000,
+    drainTimeoutMs: server.drain_timeout_ms ?? 30_000,
+  };
+}
+
+function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.ProcessEnv): ResolvedProvider {
+  const headers: Record<string, string> = {};
+  for (const [header, value] of Object.entries(settings.headers ?? {})) {
+    // A header whose variable is unset is left out rather than sent empty; `check` has warned about it.
+    const resolved = resolveEnvReferences(value, env);
+    if (resolved !== undefined) headers[header] = resolved;
+  }
+  const apiKeyEnv = settings.api_key === undefined ? undefined : envReferences(settings.api_key)[0];
+  const apiKey = settings.api_key === undefined ? undefined : resolveEnvReferences(settings.api_key, env);
+  return {
+    name,
+    format: settings.format,
+    baseUrl: settings.format === 'mock' ? '' : (settings.base_url ?? '').replace(/\/+$/, ''),
+    ...(apiKey !== undefined && { apiKey }),
+    ...(apiKeyEnv !== undefined && { apiKeyEnv }),
+    headers,
+    timeouts: {
+      connectMs: settings.timeouts?.connect_ms ?? 10_000,
+      firstByteMs: settings.timeouts?.first_byte_ms ?? 120_000,
+      idleMs: settings.timeouts?.idle_ms ?? 300_000,
+    },
+    retry: { maxRetries: settings.retry?.max_retries ?? 1, backoffMs: settings.retry?.backoff_ms ?? 250 },
+    maxConnections: settings.max_connections ?? 128,
+  };
+}
+
+function resolveKey(name: string, settings: KeySettings): ResolvedKey {
+  return {
+    name,
+    sha256: settings.sha256,
+    profile: settings.profile,
+    allowedProfiles: [...new Set([settings.profile, ...(settings.profiles ?? [])])],
+    disabled: settings.disabled ?? false,
+    limits: { ...settings.limits },
+  };
+}
+
+function resolveTraces(traces: TraceSettings, dir: string): ResolvedTraces {
+  return {
+    enabled: traces.enabled ?? true,
+    dir: path.resolve(dir, traces.dir ?? 'traces'),
+    capture: traces.capture ?? 'full',
+    maxBodyBytes: (traces.max_body_kb ?? 1024) * 1024,
+    maxFileBytes: Math.floor((traces.max_file_mb ?? 100) * mebibyte),
+    rotateEvery: traces.rotate_every ?? 'daily',
+    maxFiles: traces.max_files ?? 30,
+    maxAgeDays: traces.max_age_days ?? 30,
+    gzip: traces.gzip ?? false,
+  };
+}
