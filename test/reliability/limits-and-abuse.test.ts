@@ -99,7 +99,7 @@ describe('limits and abuse', () => {
   });
 
   it('answers thousands of malformed requests with well-formed errors and stays healthy', async () => {
-    const bodies: Array<string | Buffer> = [
+    const bodies: Array<string | Blob> = [
       '',
       'null',
       '[]',
@@ -110,7 +110,7 @@ describe('limits and abuse', () => {
       '{"model": "any", "messages": "nope"}',
       '{"model": "any", "messages": [{"role": 7}]}',
       '{"model": "any", "input": {"deep": [[[[[]]]]]}}',
-      Buffer.from([0xff, 0xfe, 0x00, 0x7b]),
+      new Blob([new Uint8Array([0xff, 0xfe, 0x00, 0x7b])]),
       '{"model":"any","messages":[' + '['.repeat(5000) + ']'.repeat(5000) + ']}',
       JSON.stringify({ model: 'any', messages: [{ role: 'user', content: [{ type: 'mystery', data: 1 }] }] }),
       JSON.stringify({ model: 'x'.repeat(10_000), messages: [] }),
