@@ -33,7 +33,7 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
     upstream_model: outcome.upstreamModel,
     upstream_format: outcome.upstreamFormat,
     stream: finished.stream,
-    attempts: outcome.attempts.length > 1 ? outcome.attempts : [],
+    ...(outcome.attempts.length > 1 ? { attempts: outcome.attempts } : {}),
     status: outcome.status,
     error: outcome.error,
     stop_reason: outcome.stopReason,
