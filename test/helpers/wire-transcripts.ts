@@ -125,3 +125,134 @@ export function responsesResponse(model: string, text: string): Record<string, u
   const item = { id: 'msg_67ccd2bf17f0819081ff3bb2cf6508e6', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
   return responseObject(model, 'completed', [item], { input_tokens: 36, input_tokens_details: { cached_tokens: 0 }, output_tokens: 87, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 123 });
 }
+
+/** A scripted assistant turn, written by the builders below in each provider's wire format. */
+export interface ScriptedTurn {
+  reasoning?: string;
+  text?: string;
+  toolCall?: { id: string; name: string; argumentPieces: string[] };
+}
+
+const turnUsage = { input: 40, output: 12 };
+
+/** The turn as an Anthropic stream (thinking with a signature, text, tool_use). */
+export function anthropicTurnStream(model: string, turn: ScriptedTurn): string[] {
+  const frames = [sse({ type: 'message_start', message: { id: 'msg_turn', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: turnUsage.input, output_tokens: 1 } } }, 'message_start')];
+  let index = 0;
+  if (turn.reasoning !== undefined) {
+    frames.push(
+      sse({ type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }, 'content_block_start'),
+      sse({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: turn.reasoning } }, 'content_block_delta'),
+      sse({ type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' } }, 'content_block_delta'),
+      sse({ type: 'content_block_stop', index }, 'content_block_stop'),
+    );
+    index++;
+  }
+  if (turn.text !== undefined) {
+    frames.push(
+      sse({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, 'content_block_start'),
+      sse({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: turn.text } }, 'content_block_delta'),
+      sse({ type: 'content_block_stop', index }, 'content_block_stop'),
+    );
+    index++;
+  }
+  if (turn.toolCall) {
+    frames.push(sse({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: turn.toolCall.id, name: turn.toolCall.name, input: {} } }, 'content_block_start'));
+    for (const partial_json of turn.toolCall.argumentPieces) frames.push(sse({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta'));
+    frames.push(sse({ type: 'content_block_stop', index }, 'content_block_stop'));
+  }
+  frames.push(
+    sse({ type: 'message_delta', delta: { stop_reason: turn.toolCall ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: turnUsage.output } }, 'message_delta'),
+    sse({ type: 'message_stop' }, 'message_stop'),
+  );
+  return frames;
+}
+
+export function anthropicTurnMessage(model: string, turn: ScriptedTurn): Record<string, unknown> {
+  const content: unknown[] = [];
+  if (turn.reasoning !== undefined) content.push({ type: 'thinking', thinking: turn.reasoning, signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' });
+  if (turn.text !== undefined) content.push({ type: 'text', text: turn.text });
+  if (turn.toolCall) content.push({ type: 'tool_use', id: turn.toolCall.id, name: turn.toolCall.name, input: JSON.parse(turn.toolCall.argumentPieces.join('')) });
+  return { id: 'msg_turn', type: 'message', role: 'assistant', model, content, stop_reason: turn.toolCall ? 'tool_use' : 'end_turn', stop_sequence: null, usage: { input_tokens: turnUsage.input, output_tokens: turnUsage.output } };
+}
+
+/** The turn as chat chunks, with DeepSeek-style `reasoning_content` deltas. */
+export function chatTurnStream(model: string, turn: ScriptedTurn): string[] {
+  const frames = [sse(chatChunk(model, { role: 'assistant', content: '' }))];
+  if (turn.reasoning !== undefined) frames.push(sse(chatChunk(model, { reasoning_content: turn.reasoning })));
+  if (turn.text !== undefined) frames.push(sse(chatChunk(model, { content: turn.text })));
+  if (turn.toolCall) {
+    const { id, name, argumentPieces } = turn.toolCall;
+    frames.push(sse(chatChunk(model, { tool_calls: [{ index: 0, id, type: 'function', function: { name, arguments: '' } }] })));
+    for (const piece of argumentPieces) frames.push(sse(chatChunk(model, { tool_calls: [{ index: 0, function: { arguments: piece } }] })));
+  }
+  frames.push(sse(chatChunk(model, {}, turn.toolCall ? 'tool_calls' : 'stop')));
+  frames.push(sse({ id: 'chatcmpl-turn', object: 'chat.completion.chunk', created: 1741570283, model, choices: [], usage: { prompt_tokens: turnUsage.input, completion_tokens: turnUsage.output, total_tokens: turnUsage.input + turnUsage.output } }));
+  frames.push('data: [DONE]\n\n');
+  return frames;
+}
+
+export function chatTurnCompletion(model: string, turn: ScriptedTurn): Record<string, unknown> {
+  const message: Record<string, unknown> = { role: 'assistant', content: turn.text ?? null };
+  if (turn.reasoning !== undefined) message.reasoning_content = turn.reasoning;
+  if (turn.toolCall) message.tool_calls = [{ id: turn.toolCall.id, type: 'function', function: { name: turn.toolCall.name, arguments: turn.toolCall.argumentPieces.join('') } }];
+  return {
+    id: 'chatcmpl-turn',
+    object: 'chat.completion',
+    created: 1741569952,
+    model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: turn.toolCall ? 'tool_calls' : 'stop' }],
+    usage: { prompt_tokens: turnUsage.input, completion_tokens: turnUsage.output, total_tokens: turnUsage.input + turnUsage.output },
+  };
+}
+
+function responsesTurnItems(turn: ScriptedTurn): Array<Record<string, unknown>> {
+  const items: Array<Record<string, unknown>> = [];
+  if (turn.reasoning !== undefined) items.push({ id: 'rs_turn', type: 'reasoning', summary: [{ type: 'summary_text', text: turn.reasoning }] });
+  if (turn.text !== undefined) items.push({ id: 'msg_turn', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.text, annotations: [] }] });
+  if (turn.toolCall) items.push({ id: 'fc_turn', type: 'function_call', status: 'completed', call_id: turn.toolCall.id, name: turn.toolCall.name, arguments: turn.toolCall.argumentPieces.join('') });
+  return items;
+}
+
+const responsesTurnUsage = { input_tokens: turnUsage.input, input_tokens_details: { cached_tokens: 0 }, output_tokens: turnUsage.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: turnUsage.input + turnUsage.output };
+
+/** The turn as a Responses stream, with every item's added/delta/done events and `response.completed`. */
+export function responsesTurnStream(model: string, turn: ScriptedTurn): string[] {
+  let sequence = 0;
+  const event = (type: string, fields: Record<string, unknown>): string => sse({ type, sequence_number: sequence++, ...fields }, type);
+  const items = responsesTurnItems(turn);
+  const frames = [event('response.created', { response: responseObject(model, 'in_progress', [], null) }), event('response.in_progress', { response: responseObject(model, 'in_progress', [], null) })];
+  items.forEach((item, output_index) => {
+    switch (item.type) {
+      case 'reasoning':
+        frames.push(
+          event('response.output_item.added', { output_index, item: { ...item, summary: [] } }),
+          event('response.reasoning_summary_part.added', { item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text: '' } }),
+          event('response.reasoning_summary_text.delta', { item_id: item.id, output_index, summary_index: 0, delta: turn.reasoning }),
+          event('response.reasoning_summary_text.done', { item_id: item.id, output_index, summary_index: 0, text: turn.reasoning }),
+          event('response.reasoning_summary_part.done', { item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text: turn.reasoning } }),
+        );
+        break;
+      case 'message':
+        frames.push(
+          event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } }),
+          event('response.content_part.added', { item_id: item.id, output_index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
+          event('response.output_text.delta', { item_id: item.id, output_index, content_index: 0, delta: turn.text, logprobs: [] }),
+          event('response.output_text.done', { item_id: item.id, output_index, content_index: 0, text: turn.text, logprobs: [] }),
+          event('response.content_part.done', { item_id: item.id, output_index, content_index: 0, part: { type: 'output_text', text: turn.text, annotations: [] } }),
+        );
+        break;
+      default:
+        frames.push(event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', arguments: '' } }));
+        for (const delta of turn.toolCall!.argumentPieces) frames.push(event('response.function_call_arguments.delta', { item_id: item.id, output_index, delta }));
+        frames.push(event('response.function_call_arguments.done', { item_id: item.id, output_index, arguments: item.arguments }));
+    }
+    frames.push(event('response.output_item.done', { output_index, item }));
+  });
+  frames.push(event('response.completed', { response: responseObject(model, 'completed', items, responsesTurnUsage) }));
+  return frames;
+}
+
+export function responsesTurnResponse(model: string, turn: ScriptedTurn): Record<string, unknown> {
+  return responseObject(model, 'completed', responsesTurnItems(turn), responsesTurnUsage);
+}
