@@ -29,9 +29,17 @@ export async function rotateTraceFile(dir: string, firstTs: string, lastTs: stri
  */
 export async function gzipTraceFile(dir: string, name: string): Promise<void> {
   const source = join(dir, name);
+  // Retention may have removed it while it waited its turn.
+  if (!(await exists(source))) return;
   const temporary = `${source}${gzipTemporarySuffix}`;
-  await pipeline(createReadStream(source), createGzip(), createWriteStream(temporary));
-  await syncPath(temporary, 'r+');
+  try {
+    await pipeline(createReadStream(source), createGzip(), createWriteStream(temporary));
+    await syncPath(temporary, 'r+');
+  } catch (error) {
+    await rm(temporary, { force: true });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
   await rename(temporary, `${source}.gz`);
   await syncPath(dir, 'r');
   await rm(source);

@@ -12,7 +12,7 @@ export interface TraceWriterOptions {
   now?: () => Date;
   /** Called once per distinct disk problem (and when writing works again); never per line. Defaults to a line on stderr. */
   onProblem?: (message: string) => void;
-  /** Serialized lines held in memory while the disk catches up, in bytes. Past it, new lines lose their bodies, then whole lines are dropped. Default 64 MiB. */
+  /** Serialized lines held in memory while the disk catches up, in bytes. Past half of it new lines lose their bodies; past all of it whole lines are dropped. Default 64 MiB. */
   maxQueueBytes?: number;
   /** First wait after a failed disk write before trying again; doubles up to 30 s. Default 1000 ms. */
   retryDelayMs?: number;
@@ -106,7 +106,7 @@ export class TraceWriter {
     this.#retryDelayMs = options.retryDelayMs ?? 1000;
     this.#retryDelay = this.#retryDelayMs;
     // Adopt the folder now: a file from an earlier period rotates and unfinished gzips resume without waiting for traffic.
-    if (settings.enabled) this.#schedule();
+    if (settings.enabled) this.#start();
   }
 
   /** Queues one line. Never throws, never waits: the record is serialized now, written later. */
@@ -130,7 +130,8 @@ export class TraceWriter {
     let text = renderTraceLine(serialized, false, dropped);
     let bytes = Buffer.byteLength(text);
     let withoutBodies = false;
-    if (this.#queuedBytes + bytes > this.#maxQueueBytes && hasBodies(serialized)) {
+    // The upper half of the queue is kept for lines without bodies: under sustained pressure metadata keeps flowing.
+    if (this.#queuedBytes + bytes > this.#maxQueueBytes / 2 && hasBodies(serialized)) {
       text = renderTraceLine(serialized, true, dropped);
       bytes = Buffer.byteLength(text);
       withoutBodies = true;
@@ -200,8 +201,9 @@ export class TraceWriter {
     for (;;) {
       const maintenance = this.#maintenance;
       await maintenance;
+      if (this.#scheduled) await new Promise((resolve) => setImmediate(resolve));
       if (this.#running) await this.#running;
-      if (maintenance === this.#maintenance && !this.#running) return;
+      if (maintenance === this.#maintenance && !this.#running && !this.#scheduled) return;
     }
   }
 
