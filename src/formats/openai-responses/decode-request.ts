@@ -275,7 +275,7 @@ function decodeToolOutput(
   const itemData: ResponsesItemData = {};
   if (typeof item.id === 'string') itemData.id = item.id;
   if ('status' in item && typeof item.status === 'string') itemData.status = item.status;
-  data.item = itemData;
+  if (Object.keys(itemData).length > 0) data.item = itemData;
   const content: ToolResultPart['content'] = [];
   if (typeof item.output === 'string') content.push({ type: 'text', text: item.output });
   else if (Array.isArray(item.output)) {

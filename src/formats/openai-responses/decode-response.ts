@@ -158,5 +158,5 @@ function decodeToolCall(item: ResponsesFunctionCallItem | ResponsesCustomToolCal
   if (typeof item.id === 'string') itemData.id = item.id;
   if (typeof item.status === 'string') itemData.status = item.status;
   if (typeof item.namespace === 'string') itemData.namespace = item.namespace;
-  return { type: 'tool-call', id: item.call_id, name: item.name, kind, input: typeof input === 'string' ? input : '', ...partDataField({ item: itemData }) };
+  return { type: 'tool-call', id: item.call_id, name: item.name, kind, input: typeof input === 'string' ? input : '', ...partDataField(Object.keys(itemData).length > 0 ? { item: itemData } : {}) };
 }

@@ -40,6 +40,7 @@ export function encodeResponsesRequest(request: CanonicalRequest, upstreamModel:
   if (instructions !== undefined) body.instructions = instructions;
   const input: Item[] = systemItems;
   const droppedReasoning = { count: 0 };
+  const customCallIds = new Set<string>();
   request.messages.forEach((message, index) => {
     const path = `messages[${index}]`;
     switch (message.role) {
@@ -47,10 +48,10 @@ export function encodeResponsesRequest(request: CanonicalRequest, upstreamModel:
         input.push(...encodeSystem(message.content, 'developer').items);
         break;
       case 'user':
-        input.push(...encodeUserParts(message.content, tools, path, warnings));
+        input.push(...encodeUserParts(message.content, tools, customCallIds, path, warnings));
         break;
       case 'assistant':
-        input.push(...encodeAssistantItems(message.content, { mode: 'input', tools, droppedReasoning }));
+        input.push(...encodeAssistantItems(message.content, { mode: 'input', tools, customCallIds, droppedReasoning }));
         break;
       default: {
         const unexpected: never = message;
@@ -113,6 +114,8 @@ interface AssistantItemOptions {
   /** `output`: items of a response (ids and statuses always present); `input`: history items of a request (only what the source had). */
   mode: 'output' | 'input';
   tools: ToolKinds;
+  /** Collects the ids of calls written as `custom_tool_call`, so their results become `custom_tool_call_output`. */
+  customCallIds?: Set<string>;
   /** Counts reasoning parts dropped in `input` mode. */
   droppedReasoning?: { count: number };
 }
@@ -192,6 +195,7 @@ function openReasoning(item: ResponsesItemData | undefined, mode: AssistantItemO
 
 function encodeToolCall(part: Extract<AssistantPart, { type: 'tool-call' }>, item: ResponsesItemData | undefined, options: AssistantItemOptions): Item {
   const custom = isCustomCall(options.tools, part.name, part.kind);
+  if (custom) options.customCallIds?.add(part.id);
   const output = options.mode === 'output';
   const result: Item = output ? { id: item?.id ?? generateId(custom ? 'ctc_' : 'fc_'), type: custom ? 'custom_tool_call' : 'function_call', status: 'completed' } : { type: custom ? 'custom_tool_call' : 'function_call' };
   if (!output && item?.id !== undefined) result.id = item.id;
@@ -251,14 +255,14 @@ function encodeSystem(parts: TextPart[], defaultRole?: string): { instructions?:
   return loose.length > 0 ? { instructions: loose.join('\n\n'), items } : { items };
 }
 
-function encodeUserParts(parts: UserPart[], tools: ToolKinds, path: string, warnings: TranslationWarning[]): Item[] {
+function encodeUserParts(parts: UserPart[], tools: ToolKinds, customCallIds: Set<string>, path: string, warnings: TranslationWarning[]): Item[] {
   const items: Item[] = [];
   let open: { item: Item; content: unknown[] } | undefined;
   parts.forEach((part, index) => {
     const data = responsesPartData(part.providerData);
     if (part.type === 'tool-result') {
       open = undefined;
-      items.push(encodeToolResult(part, tools, `${path}.content[${index}]`, warnings));
+      items.push(encodeToolResult(part, tools, customCallIds, `${path}.content[${index}]`, warnings));
       return;
     }
     if (open === undefined || data?.item !== undefined) {
@@ -271,9 +275,10 @@ function encodeUserParts(parts: UserPart[], tools: ToolKinds, path: string, warn
   return items;
 }
 
-function encodeToolResult(part: ToolResultPart, tools: ToolKinds, path: string, warnings: TranslationWarning[]): Item {
+function encodeToolResult(part: ToolResultPart, tools: ToolKinds, customCallIds: Set<string>, path: string, warnings: TranslationWarning[]): Item {
   const data = responsesPartData(part.providerData);
-  const custom = isCustomCall(tools, part.name, part.kind);
+  // The output's type must match its call's; results of other formats often carry no tool name.
+  const custom = customCallIds.has(part.toolCallId) || isCustomCall(tools, part.name, part.kind);
   const item: Item = { type: custom ? 'custom_tool_call_output' : 'function_call_output' };
   if (data?.item?.id !== undefined) item.id = data.item.id;
   item.call_id = part.toolCallId;

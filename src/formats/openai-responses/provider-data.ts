@@ -73,10 +73,10 @@ export function responsesPartData(providerData: ProviderData | undefined): Respo
 
 /**
  * Part data as a `providerData` field to spread into a part; nothing when there
- * is nothing to keep (an empty `item` counts as nothing).
+ * is nothing to keep. An empty `item` is kept: on a message's first part it
+ * still marks where the message item began.
  */
 export function partDataField(data: ResponsesPartData): { providerData?: ProviderData } {
-  if (data.item !== undefined && Object.keys(data.item).length === 0) delete data.item;
   for (const key in data) {
     if (data[key as keyof ResponsesPartData] !== undefined) return { providerData: { 'openai-responses': data as Record<string, unknown> } };
   }
