@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { ConfigSnapshot } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { getCodec } from '../formats/index.js';
@@ -21,12 +21,15 @@ export interface CountTokensAnswer {
  * forwarded to the first target when it is an Anthropic provider, otherwise
  * estimated locally and marked `x-switchboard-token-count: estimate`.
  */
-export async function countTokens(snapshot: ConfigSnapshot, route: RouteDecision, body: Record<string, unknown>, clientHeaders: ClientHeaders, pool: DispatcherPool, raw: IncomingMessage): Promise<CountTokensAnswer> {
+export async function countTokens(snapshot: ConfigSnapshot, route: RouteDecision, body: Record<string, unknown>, clientHeaders: ClientHeaders, pool: DispatcherPool, raw: ServerResponse): Promise<CountTokensAnswer> {
   const target = route.targets[0]!;
   const provider = snapshot.providers.get(target.provider)!;
   if (provider.format === 'anthropic') {
     const abort = new AbortController();
-    const onClose = (): void => abort.abort();
+    // The client went away before its answer: stop paying for the upstream call.
+    const onClose = (): void => {
+      if (!raw.writableFinished) abort.abort();
+    };
     raw.once('close', onClose);
     try {
       const response = await callUpstream({

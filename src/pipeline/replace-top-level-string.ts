@@ -25,8 +25,8 @@ export function replaceTopLevelString(json: string, field: string, value: string
     if (code !== 34 /* " */) return undefined;
     const keyEnd = endOfString(json, i);
     if (keyEnd < 0) return undefined;
-    const isField = keyEnd - i - 1 === field.length && json.startsWith(field, i + 1);
-    i = skipWhitespace(json, keyEnd + 1);
+    const isField = keyEnd - i - 2 === field.length && json.startsWith(field, i + 1);
+    i = skipWhitespace(json, keyEnd);
     if (json.charCodeAt(i) !== 58 /* : */) return undefined;
     i = skipWhitespace(json, i + 1);
     const valueEnd = endOfValue(json, i);

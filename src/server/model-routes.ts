@@ -25,7 +25,7 @@ export function registerModelRoutes(app: FastifyInstance, state: GatewayState): 
   for (const url of ['/anthropic/v1/messages/count_tokens', '/v1/messages/count_tokens']) {
     app.post(url, { config: { authenticated: true } }, async (request, reply) => {
       const { context, body, route } = routeBody(request);
-      const result = await countTokens(context.snapshot, route, body, request.headers, state.pool, request.raw);
+      const result = await countTokens(context.snapshot, route, body, request.headers, state.pool, reply.raw);
       return reply.code(result.status).header('x-switchboard-config', context.snapshot.version).headers(result.headers).send(result.body);
     });
   }

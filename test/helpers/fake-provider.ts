@@ -88,6 +88,8 @@ export class FakeProvider {
         for (let index = 0; index < reply.frames.length; index++) {
           if (response.destroyed) return;
           if (reply.breakAfter === index) {
+            // Let the frames written so far reach the gateway before the connection dies.
+            await new Promise((resolve) => setTimeout(resolve, 20));
             response.socket?.destroy();
             return;
           }

@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
+import { responseText } from '../helpers/response-text.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 
 describe('serving from the built-in mock provider', () => {
@@ -59,10 +60,10 @@ describe('serving from the built-in mock provider', () => {
     expect(chatFinal.choices[0]!.message.content).toBe('Mock answer from echo-5. You said: chat stream');
 
     const response = await client.responses.create({ model: 'gpt-5', input: 'responses hi' });
-    expect(response.output_text).toBe('Mock answer from echo-5. You said: responses hi');
+    expect(responseText(response)).toBe('Mock answer from echo-5. You said: responses hi');
     const responseStream = client.responses.stream({ model: 'gpt-5', input: 'responses stream' });
     const responseFinal = await responseStream.finalResponse();
-    expect(responseFinal.output_text).toBe('Mock answer from echo-5. You said: responses stream');
+    expect(responseText(responseFinal)).toBe('Mock answer from echo-5. You said: responses stream');
     expect(responseFinal.status).toBe('completed');
   });
 

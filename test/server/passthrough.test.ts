@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
+import { responseText } from '../helpers/response-text.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicMessage, anthropicTextStream, chatCompletion, chatTextStream, responsesResponse, responsesTextStream } from '../helpers/wire-transcripts.js';
 
@@ -161,14 +162,14 @@ describe('same-format passthrough to real upstreams', () => {
     const client = openaiClient();
     const created = await client.responses.create({ model: 'gpt-5', input: 'hi', store: false, include: ['reasoning.encrypted_content'], prompt_cache_key: 'k1', reasoning: { effort: 'high' } });
     expect(created.model).toBe('gpt-5');
-    expect(created.output_text).toBe('Hi Codex');
+    expect(responseText(created)).toBe('Hi Codex');
     expect(responses.requests[0]!.url).toBe('/v1/responses');
     expect(responses.requests[0]!.body).toMatchObject({ model: 'gpt-5-2025-08-07', store: false, include: ['reasoning.encrypted_content'], prompt_cache_key: 'k1', reasoning: { effort: 'high' } });
 
     const stream = client.responses.stream({ model: 'gpt-5', input: 'hi' });
     const final = await stream.finalResponse();
     expect(final.model).toBe('gpt-5');
-    expect(final.output_text).toBe('Hi Codex');
+    expect(responseText(final)).toBe('Hi Codex');
     expect(final.status).toBe('completed');
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
+import { responseText } from '../helpers/response-text.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import {
   anthropicTurnMessage,
@@ -162,7 +163,7 @@ describe('every client format against every provider format: a tool loop, stream
       input.push({ type: 'function_call_output', call_id: call.call_id, output: 'a.txt\nb.txt' });
       const before = provider().requests.length;
       const second = stream ? await client.responses.stream({ model, input, tools, store: false }).finalResponse() : await client.responses.create({ model, input, tools, store: false });
-      expect(second.output_text).toBe('The folder holds a.txt and b.txt.');
+      expect(responseText(second)).toBe('The folder holds a.txt and b.txt.');
       expect(second.usage?.output_tokens).toBe(12);
       expect(toolResultIn(providerFormat, provider().requests[before]!)).toContain('a.txt');
     });
