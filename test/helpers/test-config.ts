@@ -20,12 +20,12 @@ export interface TestConfig {
   profiles: Record<string, Record<string, unknown>>;
 }
 
-/** A config where `alice` (profile `main`, may also use `alt`) routes by the given rules. */
+/** A config where `alice` (profile `main`, may also use `alt`) routes by the given rules; the `mock` provider is always there (profile `alt` uses it). */
 export function baseConfig(providers: Record<string, Record<string, unknown>>, mainProfile: Record<string, unknown>, tracesDir?: string): TestConfig {
   return {
     gateway: {
       server: { host: '127.0.0.1', port: 0 },
-      providers,
+      providers: { mock: { format: 'mock' }, ...providers },
       keys: {
         alice: { sha256: sha256(testSecrets.alice), profile: 'main', profiles: ['alt'] },
         bob: { sha256: sha256(testSecrets.bob), profile: 'alt' },
