@@ -30,16 +30,17 @@ export function checkRoutingTests(parsed: ParsedConfigFile, profile: ProfileFile
         'CFG_ROUTING_TEST_FAILED',
         parsed.file,
         positionOf(parsed, ['tests', index, 'expect']),
-        `routing test ${index + 1} (model "${test.model}"): expected ${test.expect}, got ${actual} ${explain(parsed, decision)}`,
+        `routing test ${index + 1} (model "${test.model}"): expected ${test.expect}, got ${actual} ${explain(parsed, compiled, decision)}`,
       ),
     );
   });
   return { problems, passed };
 }
 
-function explain(parsed: ParsedConfigFile, decision: RouteDecision | undefined): string {
+function explain(parsed: ParsedConfigFile, compiled: CompiledProfile, decision: RouteDecision | undefined): string {
   if (!decision) return '(no rule matched and the profile has no default)';
   if (decision.rule === 'default') return '(from the default; no rule matched)';
   const line = positionOf(parsed, ['rules', decision.rule]).line;
-  return `(rule ${decision.rule + 1} "${decision.match}" at line ${line} matched)`;
+  const field = compiled.rules[decision.rule]?.kind === 'regex' ? 'model_regex' : 'model';
+  return `(matched by rule ${decision.rule + 1}, ${field} "${decision.match}", line ${line})`;
 }

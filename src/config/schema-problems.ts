@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { configProblem, type ConfigProblem } from './config-problem.js';
 import { describePath, type ConfigFileKind } from './describe-path.js';
-import { didYouMean } from './did-you-mean.js';
+import { closestName, didYouMean } from './did-you-mean.js';
 import type { ParsedConfigFile } from './parse-config-file.js';
 import { positionOf, type DataPath } from './yaml-positions.js';
 
@@ -12,7 +12,7 @@ import { positionOf, type DataPath } from './yaml-positions.js';
  * even when several schema branches reported it.
  */
 export function schemaProblems(parsed: ParsedConfigFile, kind: ConfigFileKind, errors: readonly ErrorObject[]): ConfigProblem[] {
-  const problems = withoutBranchNoise(errors).map((error) => schemaProblem(parsed, kind, error));
+  const problems = withoutMisspelledRequired(withoutBranchNoise(errors)).map((error) => schemaProblem(parsed, kind, error));
   return uniqueProblems(problems);
 }
 
@@ -36,6 +36,21 @@ function withoutBranchNoise(errors: readonly ErrorObject[]): ErrorObject[] {
   return errors.filter(
     (error) => !unions.some((union) => union !== error && error.schemaPath.startsWith(`${union.schemaPath}/`) && error.instancePath.startsWith(union.instancePath)),
   );
+}
+
+/**
+ * `modle: x` is reported as an unknown field with "did you mean "model"?";
+ * the "missing field model" it also causes would only repeat that.
+ */
+function withoutMisspelledRequired(errors: ErrorObject[]): ErrorObject[] {
+  const suggested = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword !== 'additionalProperties') continue;
+    const field = String((error.params as { additionalProperty: string }).additionalProperty);
+    const closest = closestName(field, Object.keys(propertiesOf(error.parentSchema)));
+    if (closest !== undefined) suggested.add(`${error.instancePath}/${closest}`);
+  }
+  return errors.filter((error) => error.keyword !== 'required' || !suggested.has(`${error.instancePath}/${String((error.params as { missingProperty: string }).missingProperty)}`));
 }
 
 function schemaProblem(parsed: ParsedConfigFile, kind: ConfigFileKind, error: ErrorObject): ConfigProblem {
@@ -110,13 +125,14 @@ function patternProblem(parsed: ParsedConfigFile, path: DataPath, label: string,
   return configProblem('CFG_INVALID_VALUE', parsed.file, position, `${label} has the wrong form: ${describeValue(value)}`);
 }
 
-/** JSON Pointer (`/providers/deepseek/base_url`) to path segments, with `~1`/`~0` unescaped. */
-export function parsePointer(pointer: string): string[] {
+/** JSON Pointer (`/rules/2/to`) to path segments: `~1`/`~0` unescaped, indexes as numbers so they read as "rule 3". */
+export function parsePointer(pointer: string): (string | number)[] {
   if (pointer === '') return [];
   return pointer
     .slice(1)
     .split('/')
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : segment));
 }
 
 function propertiesOf(schema: unknown): Record<string, unknown> {
