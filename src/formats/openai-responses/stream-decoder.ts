@@ -17,8 +17,8 @@ interface ItemState {
 
 interface Block {
   index: number;
-  /** Characters delivered by deltas, to top up from the finished item when deltas went missing. */
-  length: number;
+  /** Text delivered by deltas, to top up from the finished item when its tail went missing. */
+  text: string;
   /** Refusals have no start/end part in canonical. */
   refusal: boolean;
 }
@@ -42,7 +42,7 @@ export function createResponsesStreamDecoder(emit: (part: StreamPart) => void): 
   };
 
   const openBlock = (state: ItemState, key: number, refusal: boolean, summaryIndex?: number): Block => {
-    const block: Block = { index: nextIndex++, length: 0, refusal };
+    const block: Block = { index: nextIndex++, text: '', refusal };
     state.blocks.set(key, block);
     if (state.type === 'message' && !refusal) emit({ type: 'text-start', index: block.index });
     if (state.type === 'reasoning') {
@@ -61,7 +61,7 @@ export function createResponsesStreamDecoder(emit: (part: StreamPart) => void): 
       if (last !== undefined && !state.blocks.has(key)) emit({ type: 'reasoning-end', index: last.index });
     }
     const block = state.blocks.get(key) ?? openBlock(state, key, refusal, key);
-    block.length += text.length;
+    block.text += text;
     switch (state.type) {
       case 'message':
         emit(block.refusal ? { type: 'refusal-delta', index: block.index, text } : { type: 'text-delta', index: block.index, text });
@@ -91,7 +91,7 @@ export function createResponsesStreamDecoder(emit: (part: StreamPart) => void): 
       case 'custom_tool_call': {
         sawToolCall = true;
         const state: ItemState = { type: 'call', blocks: new Map(), itemId: item.id };
-        const block: Block = { index: nextIndex++, length: 0, refusal: false };
+        const block: Block = { index: nextIndex++, text: '', refusal: false };
         state.blocks.set(0, block);
         items.set(outputIndex, state);
         const kind = item.type === 'custom_tool_call' ? 'custom' : 'function';
@@ -159,11 +159,12 @@ export function createResponsesStreamDecoder(emit: (part: StreamPart) => void): 
       if (full !== '') emitDelta(state, opened, full);
       return;
     }
-    if (full.length > block.length) emitDelta(state, block, full.slice(block.length));
+    // Only a missing tail can be delivered late; a gap in the middle cannot be repaired once sent.
+    if (full.length > block.text.length && full.startsWith(block.text)) emitDelta(state, block, full.slice(block.text.length));
   };
 
   const emitDelta = (state: ItemState, block: Block, text: string): void => {
-    block.length += text.length;
+    block.text += text;
     if (state.type === 'call') emit({ type: 'tool-call-delta', index: block.index, inputDelta: text });
     else if (state.type === 'reasoning') emit({ type: 'reasoning-delta', index: block.index, text });
     else emit(block.refusal ? { type: 'refusal-delta', index: block.index, text } : { type: 'text-delta', index: block.index, text });
