@@ -23,6 +23,8 @@ export function encodeChatRequest(request: CanonicalRequest, upstreamModel: stri
   if (counters.signatures > 0) warnings.push({ type: 'unsupported', path: 'messages', message: `${counters.signatures} reasoning signature(s) dropped: Chat Completions has no field for them` });
   if (counters.redacted > 0) warnings.push({ type: 'unsupported', path: 'messages', message: `${counters.redacted} redacted reasoning block(s) dropped: only Anthropic can read them` });
 
+  anthropicHintWarnings(request, warnings);
+
   const body: Record<string, unknown> = { model: upstreamModel, messages };
   const tools = encodeTools(request, warnings);
   if (tools.length > 0) body.tools = tools;
@@ -299,4 +301,22 @@ function encodeReasoningEffort(request: CanonicalRequest, data: ChatRequestData 
   if (reasoning.effort !== undefined) return reasoning.effort;
   if (reasoning.budgetTokens !== undefined) return effortForBudget(reasoning.budgetTokens);
   return undefined;
+}
+
+/**
+ * Anthropic-only hints on parts and tools (`cache_control` breakpoints,
+ * Claude Code's `defer_loading`) have no Chat field: Chat servers cache
+ * prefixes on their own and get every tool up front. Named once, not per part.
+ */
+function anthropicHintWarnings(request: CanonicalRequest, warnings: TranslationWarning[]): void {
+  const names = new Set<string>();
+  const collect = (providerData: { anthropic?: Record<string, unknown> } | undefined): void => {
+    const data = providerData?.anthropic;
+    if (data === undefined) return;
+    for (const key in data) if (key !== 'shape' && key !== 'type' && key !== 'originalContent' && key !== 'originalSource') names.add(key);
+  };
+  for (const part of request.system) collect(part.providerData);
+  for (const message of request.messages) for (const part of message.content) if ('providerData' in part) collect(part.providerData);
+  for (const tool of request.tools) if (tool.kind !== 'builtin') collect(tool.providerData);
+  if (names.size > 0) warnings.push({ type: 'unsupported', path: 'messages', message: `dropped Anthropic-only block and tool fields: ${[...names].sort().join(', ')}` });
 }
