@@ -28,8 +28,9 @@ export function encodeChatRequest(request: CanonicalRequest, upstreamModel: stri
   const body: Record<string, unknown> = { model: upstreamModel, messages };
   const tools = encodeTools(request, warnings);
   if (tools.length > 0) body.tools = tools;
+  // OpenAI rejects tool_choice without tools (a client may send `none` with an empty tool list).
   const toolChoice = encodeToolChoice(request);
-  if (toolChoice !== undefined) body.tool_choice = toolChoice;
+  if (toolChoice !== undefined && tools.length > 0) body.tool_choice = toolChoice;
   if (request.parallelToolCalls !== undefined && tools.length > 0) body.parallel_tool_calls = request.parallelToolCalls;
 
   if (request.maxOutputTokens !== undefined) body[data?.shape?.maxTokensField ?? 'max_completion_tokens'] = request.maxOutputTokens;
