@@ -132,11 +132,39 @@ function compileRegex(source: string): RegExp | string {
 
 function isSafe(source: string): boolean {
   try {
-    return safeRegex(source);
+    return safeRegex(withoutExactCounts(source));
   } catch {
-    // safe-regex2's parser rejects some syntax V8 accepts (lookbehind, named groups); those compiled fine, so they are not refused for it.
+    // safe-regex2's parser rejects some syntax V8 accepts; the regex compiled fine, so it is not refused for that.
     return true;
   }
+}
+
+/**
+ * safe-regex2 counts `{8}` as a repetition, so the everyday dated-model rule
+ * `^claude-sonnet-4-5(-\d{8})?$` looked like nested repetition. An exact count
+ * is just that many copies of the atom and cannot backtrack, so it is removed
+ * before the check (outside character classes, unless escaped).
+ */
+export function withoutExactCounts(source: string): string {
+  let result = '';
+  let inClass = false;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index]!;
+    if (char === '\\') {
+      result += source.slice(index, index + 2);
+      index++;
+      continue;
+    }
+    if (char === '[') inClass = true;
+    if (char === ']') inClass = false;
+    const count = !inClass && char === '{' ? /^\{\d+\}/.exec(source.slice(index)) : null;
+    if (count) {
+      index += count[0].length - 1;
+      continue;
+    }
+    result += char;
+  }
+  return result;
 }
 
 /** Capture groups of a regex: an alternation with the empty string always matches, and the result has one slot per group. */
