@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve-command.js')).serveCommand,
   check: async () => (await import('./check-command.js')).checkCommand,
   keygen: async () => (await import('./keygen-command.js')).keygenCommand,
+  traces: async () => (await import('./traces-command.js')).tracesCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -56,14 +56,19 @@ export const serveCommand: Command = {
       ...(values.host === undefined ? {} : { host: values.host }),
       ...(values.port === undefined ? {} : { port: Number(values.port) }),
     });
+    // Handlers go in before the "serving" line: whoever reads that line may signal at once.
+    process.on('SIGHUP', () => void gateway.state.store.reload('SIGHUP'));
+    const stopped = new Promise<number>((resolve) => {
+      const shutdown = (signal: string): void => {
+        // A second signal while draining is logged, not obeyed: the drain deadline bounds the wait.
+        if (gateway.state.draining) return logger.log('warn', 'already draining', { signal });
+        void gateway.stop(signal).then(() => resolve(0));
+      };
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
+    });
     logger.log('info', 'switchboard serving', { address: gateway.address, config: snapshot.version, dir, profiles: [...snapshot.profiles.keys()], keys: snapshot.keysByName.size });
     for (const problem of loaded.problems) logger.log('warn', 'config warning', { problem: formatProblems([problem], 'text', dir).trim() });
-
-    process.on('SIGHUP', () => void gateway.state.store.reload('SIGHUP'));
-    return new Promise<number>((resolve) => {
-      const shutdown = (signal: string): void => void gateway.stop(signal).then(() => resolve(0));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
-    });
+    return stopped;
   },
 };

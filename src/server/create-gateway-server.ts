@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { WireFormat } from '../canonical/types.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
@@ -41,14 +42,17 @@ const hardBodyLimitBytes = 1024 * 1024 * 1024;
 
 /** Builds the gateway's HTTP server: authentication before any body is read, one route per inbound API, errors in the caller's format. */
 export function createGatewayServer(state: GatewayState): FastifyInstance {
+  const requestTimeout = state.store.current.server.requestTimeoutMs;
   const app = Fastify({
     logger: false,
     bodyLimit: hardBodyLimitBytes,
-    ignoreTrailingSlash: true,
-    requestTimeout: state.store.current.server.requestTimeoutMs,
+    routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: false,
     genReqId: () => randomUUID(),
-    disableRequestLogging: true,
+    // Node checks request timeouts only every connectionsCheckingInterval (30 s by default), which
+    // would let a slowloris client hold a connection for 30 s past its deadline.
+    serverFactory: (handler) =>
+      createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.min(1000, requestTimeout) }, handler),
   });
   app.decorateRequest('gateway', null);
 

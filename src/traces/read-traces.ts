@@ -105,8 +105,8 @@ export async function* readTraceFile(file: TraceFileEntry, options: { lineFilter
 export interface FollowOptions {
   /** Start at the beginning of `traces.jsonl` instead of its end. */
   fromStart?: boolean;
-  /** Called once, when the existing content has been read. */
-  onCaughtUp?: () => void;
+  /** Called (and awaited) once, when the existing content has been read. */
+  onCaughtUp?: () => void | Promise<void>;
   /** Keep waiting for new lines (`tail -f`); without it, stop at the end of the file. */
   follow?: boolean;
   intervalMs?: number;
@@ -138,7 +138,7 @@ export async function* followTraces(dir: string, options: FollowOptions = {}): A
       if (current) yield* readNewLines(current, options);
       if (!caughtUp) {
         caughtUp = true;
-        options.onCaughtUp?.();
+        await options.onCaughtUp?.();
       }
       if (!options.follow) return;
       if (current && (await replacedOrGone(path, current.ino))) {
