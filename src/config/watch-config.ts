@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
@@ -13,18 +13,22 @@ export interface ConfigWatcher {
  * - `git pull`/`git checkout` touching many files at once: events are debounced, so
  *   the reload reads the finished set, not the first file written;
  * - Kubernetes ConfigMaps and git-sync, which swap a symlink (`..data`, or the folder
- *   itself): inotify keeps watching the old target, so the real paths are also polled,
- *   and the watcher is re-aimed when they change.
+ *   itself): inotify keeps watching the old target, so the watcher is re-aimed when
+ *   the real paths change.
+ * Besides the events, a fingerprint of the folder (real paths, file names, sizes and
+ * modification times) is polled, so a missed event (a write during the watcher's
+ * start-up, file systems without inotify) still reloads within `pollMs`.
+ * Resolves once the watcher is in effect.
  */
-export function watchConfig(dir: string, onChange: (reason: string) => void, options: { debounceMs?: number; pollMs?: number } = {}): ConfigWatcher {
+export async function watchConfig(dir: string, onChange: (reason: string) => void, options: { debounceMs?: number; pollMs?: number } = {}): Promise<ConfigWatcher> {
   const debounceMs = options.debounceMs ?? 150;
   const pollMs = options.pollMs ?? 500;
-  const watchedPaths = [path.join(dir, 'gateway.yaml'), path.join(dir, 'profiles')];
+  const gatewayFile = path.join(dir, 'gateway.yaml');
+  const profilesDir = path.join(dir, 'profiles');
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   let pendingReason = 'watch';
   let closed = false;
-  let lastRealPaths = '';
 
   const schedule = (reason: string): void => {
     if (closed) return;
@@ -36,33 +40,50 @@ export function watchConfig(dir: string, onChange: (reason: string) => void, opt
     }, debounceMs);
   };
 
-  const startWatcher = (): void => {
+  const startWatcher = async (): Promise<void> => {
     const previous = watcher;
-    watcher = watch(watchedPaths, { ignoreInitial: true, atomic: true, depth: 1, followSymlinks: true });
-    watcher.on('all', () => schedule('watch'));
-    watcher.on('error', () => schedule('watch-error'));
+    const next = watch([gatewayFile, profilesDir], { ignoreInitial: true, atomic: true, depth: 1, followSymlinks: true });
+    watcher = next;
+    next.on('all', () => schedule('watch'));
+    next.on('error', () => schedule('watch-error'));
     if (previous) void previous.close();
+    await new Promise<void>((resolve) => next.once('ready', () => resolve()));
   };
 
-  const readRealPaths = async (): Promise<string> => {
-    const resolved = await Promise.all([dir, ...watchedPaths].map((entry) => realpath(entry).catch(() => '')));
-    return resolved.join('\n');
+  const realPaths = async (): Promise<string> => (await Promise.all([dir, gatewayFile, profilesDir].map((entry) => realpath(entry).catch(() => '')))).join('\n');
+
+  const contentFingerprint = async (): Promise<string> => {
+    const names = await readdir(profilesDir).catch(() => [] as string[]);
+    const files = [gatewayFile, ...names.sort().map((name) => path.join(profilesDir, name))];
+    const stats = await Promise.all(files.map((file) => stat(file).then((info) => `${file}:${info.size}:${info.mtimeMs}`, () => `${file}:-`)));
+    return stats.join('\n');
   };
 
+  let lastRealPaths = await realPaths();
+  let lastFingerprint = await contentFingerprint();
+  await startWatcher();
+
+  let polling = false;
   const poll = setInterval(() => {
-    void readRealPaths().then((current) => {
-      if (closed || current === lastRealPaths) return;
-      lastRealPaths = current;
-      startWatcher();
-      schedule('symlink');
+    if (polling || closed) return;
+    polling = true;
+    void (async () => {
+      const [paths, fingerprint] = await Promise.all([realPaths(), contentFingerprint()]);
+      if (closed) return;
+      if (paths !== lastRealPaths) {
+        lastRealPaths = paths;
+        lastFingerprint = fingerprint;
+        await startWatcher();
+        schedule('symlink');
+      } else if (fingerprint !== lastFingerprint) {
+        lastFingerprint = fingerprint;
+        schedule('poll');
+      }
+    })().finally(() => {
+      polling = false;
     });
   }, pollMs);
   poll.unref();
-
-  void readRealPaths().then((current) => {
-    lastRealPaths = current;
-  });
-  startWatcher();
 
   return {
     async close() {

@@ -86,7 +86,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 
   const app = createGatewayServer(state);
   const address = await app.listen({ host: options.host ?? snapshot.server.host, port: options.port ?? snapshot.server.port });
-  const watcher: ConfigWatcher | undefined = options.watch === false ? undefined : watchConfig(dir, (reason) => void store.reload(reason));
+  const watcher: ConfigWatcher | undefined = options.watch === false ? undefined : await watchConfig(dir, (reason) => void store.reload(reason));
 
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop'): Promise<void> => {
