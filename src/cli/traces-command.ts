@@ -113,9 +113,9 @@ export const tracesCommand: Command = {
 
 async function tail(args: string[]): Promise<number> {
   const { values } = parse(args, { ...locationOptions, format: { type: 'string' }, lines: { type: 'string', short: 'n' }, follow: { type: 'boolean', short: 'f' } });
-  const dir = await resolveTracesDir({ configDir: values['config-dir'], tracesDir: values['traces-dir'] });
-  const count = positiveInteger(values.lines ?? '20', '-n');
-  const print = printer(outputFormat(values.format));
+  const dir = await resolveTracesDir({ configDir: text(values['config-dir']), tracesDir: text(values['traces-dir']) });
+  const count = positiveInteger(text(values.lines) ?? '20', '-n');
+  const print = printer(outputFormat(text(values.format)));
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
@@ -154,8 +154,9 @@ async function tail(args: string[]): Promise<number> {
 async function search(args: string[]): Promise<number> {
   const { values } = parse(args, { ...locationOptions, ...filterOptions, format: { type: 'string' }, limit: { type: 'string' } });
   const query = await readQuery(values);
-  const print = printer(outputFormat(values.format));
-  const limit = values.limit === undefined ? undefined : positiveInteger(values.limit, '--limit');
+  const print = printer(outputFormat(text(values.format)));
+  const limitText = text(values.limit);
+  const limit = limitText === undefined ? undefined : positiveInteger(limitText, '--limit');
   const kept: TraceRecord[] = [];
   for await (const record of query.reader) {
     if (!matchesFilters(record, query.filters)) continue;
@@ -175,8 +176,8 @@ async function show(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { ...locationOptions, full: { type: 'boolean' }, format: { type: 'string' } }, true);
   const [id] = positionals;
   if (id === undefined || positionals.length > 1) throw new UsageError('show takes one request id (or a unique prefix of one)');
-  if (values.format !== undefined && values.format !== 'text' && values.format !== 'jsonl') throw new UsageError('--format for show is text or jsonl');
-  const dir = await resolveTracesDir({ configDir: values['config-dir'], tracesDir: values['traces-dir'] });
+  if (text(values.format) !== undefined && text(values.format) !== 'text' && text(values.format) !== 'jsonl') throw new UsageError('--format for show is text or jsonl');
+  const dir = await resolveTracesDir({ configDir: text(values['config-dir']), tracesDir: text(values['traces-dir']) });
   const needle = `"id":${JSON.stringify(id).slice(0, -1)}`;
   const reader = new TraceReader({ dir, lineFilter: (line) => line.includes(needle) });
   const matches = new Map<string, TraceRecord>();
@@ -191,16 +192,16 @@ async function show(args: string[]): Promise<number> {
     return 1;
   }
   const record = [...matches.values()][0]!;
-  await write(values.format === 'jsonl' ? `${JSON.stringify(record)}\n` : renderTrace(record, { full: values.full === true }));
+  await write(text(values.format) === 'jsonl' ? `${JSON.stringify(record)}\n` : renderTrace(record, { full: values.full === true }));
   return 0;
 }
 
 async function stats(args: string[]): Promise<number> {
   const { values } = parse(args, { ...locationOptions, ...filterOptions, by: { type: 'string' }, format: { type: 'string' } });
   const groupings: readonly StatsGrouping[] = ['key', 'profile', 'model', 'provider'];
-  const by = values.by as StatsGrouping | undefined;
+  const by = text(values.by) as StatsGrouping | undefined;
   if (by !== undefined && !groupings.includes(by)) throw new UsageError(`--by must be one of ${groupings.join(', ')}`);
-  const format = outputFormat(values.format);
+  const format = outputFormat(text(values.format));
   const query = await readQuery(values);
   const collector = new TraceStatsCollector(by);
   for await (const record of query.reader) if (matchesFilters(record, query.filters)) collector.add(record);
@@ -213,26 +214,32 @@ async function stats(args: string[]): Promise<number> {
 
 // ---------------------------------------------------------------- helpers
 
+/** Option values: strings for string options, `true` for flags given. */
 type Values = Record<string, string | boolean | undefined>;
 
-function parse(args: string[], options: ParseArgsConfig['options'], allowPositionals = false): { values: Values & Record<string, string | undefined>; positionals: string[] } {
+function parse(args: string[], options: ParseArgsConfig['options'], allowPositionals = false): { values: Values; positionals: string[] } {
   const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals });
-  return { values: values as Values & Record<string, string | undefined>, positionals };
+  return { values: values as Values, positionals };
 }
 
-async function readQuery(values: Record<string, string | undefined>): Promise<{ reader: TraceReader; filters: TraceFilters }> {
-  const dir = await resolveTracesDir({ configDir: values['config-dir'], tracesDir: values['traces-dir'] });
-  const since = values.since === undefined ? undefined : time(values.since, '--since');
-  const until = values.until === undefined ? undefined : time(values.until, '--until');
-  const grep = values.grep;
+function text(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function readQuery(values: Values): Promise<{ reader: TraceReader; filters: TraceFilters }> {
+  const dir = await resolveTracesDir({ configDir: text(values['config-dir']), tracesDir: text(values['traces-dir']) });
+  const since = time(text(values.since), '--since');
+  const until = time(text(values.until), '--until');
+  const grep = text(values.grep);
   const filters: TraceFilters = {};
   for (const field of ['key', 'model', 'provider', 'profile', 'session'] as const) {
-    const value = values[field];
+    const value = text(values[field]);
     if (value !== undefined) filters[field] = value;
   }
-  if (values.status !== undefined) {
+  const status = text(values.status);
+  if (status !== undefined) {
     try {
-      filters.status = parseStatusFilter(values.status);
+      filters.status = parseStatusFilter(status);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -287,9 +294,10 @@ function reportSkipped(count: number): void {
   if (count > 0) process.stderr.write(`switchboard traces: skipped ${count} incomplete or corrupt line${count === 1 ? '' : 's'}\n`);
 }
 
-function time(text: string, option: string): Date {
+function time(value: string | undefined, option: string): Date | undefined {
+  if (value === undefined) return undefined;
   try {
-    return parseTimeArgument(text);
+    return parseTimeArgument(value);
   } catch (error) {
     throw new UsageError(`${option}: ${(error as Error).message}`);
   }

@@ -116,38 +116,46 @@ export interface FollowOptions {
 
 /**
  * Records appended to `traces.jsonl`, following it across rotations: when
- * the file is renamed away, what remains of it is read to its end before the
- * new `traces.jsonl` is opened, so no line is missed or repeated.
+ * the file is renamed away, what remains of it is read to its end, then any
+ * file that was rotated in between (several rotations within one poll), then
+ * the new `traces.jsonl` from its start; no line is missed or repeated
+ * unless retention deletes a file before it could be read.
  */
 export async function* followTraces(dir: string, options: FollowOptions = {}): AsyncGenerator<TraceRecord> {
   const path = join(dir, currentTraceFile);
   const intervalMs = options.intervalMs ?? 250;
-  let current: { handle: FileHandle; ino: number; position: number; lines: LineSplitter } | undefined;
-  let first = true;
+  let current: FollowedFile | undefined;
+  /** Rotated files that existed when `current` was opened: read already, or older than the start. */
+  let known = new Set<string>();
   let caughtUp = false;
   try {
+    current = await openFollowed(path, !options.fromStart);
+    known = await rotatedBases(dir);
     while (!options.signal?.aborted) {
-      if (!current) {
-        const opened = await openIfExists(path);
-        if (opened) {
-          const { ino, size } = await opened.stat();
-          current = { handle: opened, ino, position: first && !options.fromStart ? size : 0, lines: createLineSplitter() };
-        }
-        first = false;
-      }
       if (current) yield* readNewLines(current, options);
       if (!caughtUp) {
         caughtUp = true;
         await options.onCaughtUp?.();
       }
       if (!options.follow) return;
-      if (current && (await replacedOrGone(path, current.ino))) {
-        // Lines appended between the last read and the rename are still in the old file.
-        yield* readNewLines(current, options);
-        if (current.lines.rest() !== undefined) options.onSkip?.();
-        await current.handle.close();
-        current = undefined;
-        continue;
+      if (!current || (await replacedOrGone(path, current.ino))) {
+        const previous = current;
+        if (previous) {
+          // Lines appended between the last read and the rename are still in the old file.
+          yield* readNewLines(previous, options);
+          if (previous.lines.rest() !== undefined) options.onSkip?.();
+          await previous.handle.close();
+        }
+        // Open the new file before listing, so a rotation of it from now on shows up as a rename of the file we hold.
+        current = await openFollowed(path, false);
+        const listed = await listRotatedTraceFiles(dir);
+        const skip = new Set([...known, ...(await basesWithIno(dir, listed, [previous?.ino, current?.ino]))]);
+        const missed = listed.filter((file) => !skip.has(file.base));
+        // The old file was renamed first; if it was gzipped before we looked, it is the oldest new name.
+        if (previous && missed.length > 0 && !(await basesWithIno(dir, listed, [previous.ino])).length) missed.shift();
+        for (const file of missed) yield* readTraceFile({ path: join(dir, file.name), gzip: file.gzip }, options);
+        known = new Set(listed.map((file) => file.base));
+        if (current) continue;
       }
       try {
         await sleep(intervalMs, undefined, { signal: options.signal });
@@ -158,6 +166,36 @@ export async function* followTraces(dir: string, options: FollowOptions = {}): A
   } finally {
     await current?.handle.close();
   }
+}
+
+interface FollowedFile {
+  handle: FileHandle;
+  ino: number;
+  position: number;
+  lines: LineSplitter;
+}
+
+async function openFollowed(path: string, atEnd: boolean): Promise<FollowedFile | undefined> {
+  const handle = await openIfExists(path);
+  if (!handle) return undefined;
+  const { ino, size } = await handle.stat();
+  return { handle, ino, position: atEnd ? size : 0, lines: createLineSplitter() };
+}
+
+async function rotatedBases(dir: string): Promise<Set<string>> {
+  return new Set((await listRotatedTraceFiles(dir)).map((file) => file.base));
+}
+
+/** Bases of the plain rotated files that are one of these inodes (renamed from `traces.jsonl`). */
+async function basesWithIno(dir: string, files: Array<{ base: string; name: string; gzip: boolean }>, inos: Array<number | undefined>): Promise<string[]> {
+  const wanted = inos.filter((ino): ino is number => ino !== undefined);
+  const bases: string[] = [];
+  for (const file of files) {
+    if (file.gzip) continue;
+    const ino = await stat(join(dir, file.name)).then((info) => info.ino, () => undefined);
+    if (ino !== undefined && wanted.includes(ino)) bases.push(file.base);
+  }
+  return bases;
 }
 
 async function* readNewLines(current: { handle: FileHandle; position: number; lines: LineSplitter }, options: FollowOptions): AsyncGenerator<TraceRecord> {
