@@ -15,7 +15,7 @@ describe('limits and abuse', () => {
 
   beforeAll(async () => {
     await upstream.start();
-    upstream.reply((request) => (request.body.messages && JSON.stringify(request.body).includes('slow') ? { kind: 'hang' } : { kind: 'json', body: chatCompletion('m', 'hello there') }));
+    upstream.reply((request) => (request.rawBody.includes('slow please') ? { kind: 'hang' } : { kind: 'json', body: chatCompletion('m', 'hello there') }));
     temp = await makeTempDir();
     await writeConfig(temp.dir, {
       gateway: {

@@ -41,17 +41,31 @@ function contextWindowCode(message: string): 'context_length_exceeded' | undefin
 }
 
 /**
- * A passthrough stream that broke, closed with `response.failed`: the event
- * Codex and the openai SDK read as a failure (Codex ignores `error` events and
- * would count the stream as merely cut short). The real stream's response id
- * and last `sequence_number` are not known here, so the response gets a fresh
- * id and the largest safe sequence number, which still sorts after every
+ * The Responses `error` event for a stream that fails. Besides the documented
+ * fields it carries an `error` object: the openai SDK throws only on events
+ * whose data has `error`, and would otherwise hand its caller a half-finished
+ * response as if it were complete. Codex ignores `error` events and reads the
+ * `response.failed` that follows.
+ */
+export function responsesErrorEventFields(failure: ResponsesErrorObject): Record<string, unknown> {
+  return { code: failure.code, message: failure.message, param: null, error: { type: 'server_error', code: failure.code, message: failure.message } };
+}
+
+/**
+ * A passthrough stream that broke, closed with an `error` event and
+ * `response.failed` (see responsesErrorEventFields). The real stream's response
+ * id and last `sequence_number` are not known here, so the response gets a
+ * fresh id and the largest safe sequence numbers, which still sort after every
  * event already sent (the SDK's `starting_after` filter compares numbers).
  */
 export function encodeResponsesStreamError(error: GatewayError, clientModel: string): string {
   const context: EncodeContext = { clientModel, request: { model: clientModel, stream: true, system: [], messages: [], tools: [] } };
-  const response = { ...createResponseShell(context, `resp_${error.code.toLowerCase()}`, Math.floor(Date.now() / 1000)), status: 'failed', error: responsesFailure(error.upstream?.type ?? error.type, error.status, error.message) };
-  return formatSseEvent(JSON.stringify({ type: 'response.failed', sequence_number: Number.MAX_SAFE_INTEGER, response }), 'response.failed');
+  const failure = responsesFailure(error.upstream?.type ?? error.type, error.status, error.message);
+  const response = { ...createResponseShell(context, `resp_${error.code.toLowerCase()}`, Math.floor(Date.now() / 1000)), status: 'failed', error: failure };
+  return (
+    formatSseEvent(JSON.stringify({ type: 'error', sequence_number: Number.MAX_SAFE_INTEGER - 1, ...responsesErrorEventFields(failure) }), 'error') +
+    formatSseEvent(JSON.stringify({ type: 'response.failed', sequence_number: Number.MAX_SAFE_INTEGER, response }), 'response.failed')
+  );
 }
 
 /** An upstream OpenAI error body -> its type (in the gateway's vocabulary) and message. */

@@ -5,7 +5,7 @@ import { formatSseEvent } from '../../sse/format-sse-event.js';
 import { generateId } from '../shared/generate-id.js';
 import { customInputJsonClosing, customInputJsonOpening, escapeJsonStringFragment, unwrapCustomToolInput } from '../shared/tool-input.js';
 import { createToolKinds, isCustomCall } from './encode-request.js';
-import { responsesFailure } from './encode-error.js';
+import { responsesErrorEventFields, responsesFailure } from './encode-error.js';
 import { createResponseShell, toResponseId } from './encode-response.js';
 import { encodeResponsesFinishReason } from './map-finish-reason.js';
 import { encodeResponsesUsage } from './map-usage.js';
@@ -174,7 +174,9 @@ export function createResponsesStreamEncoder(context: EncodeContext, emit: (fram
 
   const fail = (error: StreamError): void => {
     // Items still open are left out: a failed response lists only what was finished.
-    const response = { ...shell, status: 'failed', error: responsesFailure(error.type, error.status, error.message), output: output.filter((item) => item.status !== 'in_progress') };
+    const failure = responsesFailure(error.type, error.status, error.message);
+    const response = { ...shell, status: 'failed', error: failure, output: output.filter((item) => item.status !== 'in_progress') };
+    send('error', responsesErrorEventFields(failure));
     send('response.failed', { response });
   };
 

@@ -24,9 +24,10 @@ describe('openai-responses errors', () => {
     expect(codec.decodeErrorBody({ message: 'not an error body' })).toBeUndefined();
   });
 
-  it('closes a passthrough stream with one response.failed event', () => {
-    const [event, ...rest] = parseFrames([codec.encodeStreamError(new GatewayError('SB_UPSTREAM_TIMEOUT', 'no data for 60s'), 'gpt-5.1-codex')]);
+  it('closes a passthrough stream with an error event and response.failed', () => {
+    const [error, event, ...rest] = parseFrames([codec.encodeStreamError(new GatewayError('SB_UPSTREAM_TIMEOUT', 'no data for 60s'), 'gpt-5.1-codex')]);
     expect(rest).toEqual([]);
+    expect(error).toMatchObject({ event: 'error', data: { type: 'error', code: 'timeout', message: 'no data for 60s', param: null, error: { code: 'timeout', message: 'no data for 60s' } } });
     expect(event).toMatchObject({ event: 'response.failed', data: { type: 'response.failed', response: { object: 'response', status: 'failed', model: 'gpt-5.1-codex', error: { code: 'timeout', message: 'no data for 60s' } } } });
   });
 });

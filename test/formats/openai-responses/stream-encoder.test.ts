@@ -131,8 +131,9 @@ describe('openai-responses stream encoder framing', () => {
     expect(last.data.response).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'message', content: [{ text: 'The' }] }] });
 
     const failed = parseFrames(encode([{ type: 'response-start', id: 'r', model: 'm' }, { type: 'text-start', index: 0 }, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }]));
-    expect(failed.map((event) => event.event)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added', 'response.failed']);
-    expect(failed[4]!.data.response).toMatchObject({ status: 'failed', error: { code: 'service_unavailable', message: 'Overloaded' }, output: [] });
+    expect(failed.map((event) => event.event)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added', 'error', 'response.failed']);
+    expect(failed[4]!.data).toMatchObject({ code: 'service_unavailable', message: 'Overloaded', error: { message: 'Overloaded' } });
+    expect(failed[5]!.data.response).toMatchObject({ status: 'failed', error: { code: 'service_unavailable', message: 'Overloaded' }, output: [] });
   });
 
   it('wraps a custom call into function arguments when the client declared a function', () => {
@@ -223,26 +224,29 @@ describe('openai-responses stream encoder with the openai SDK as client', () => 
     ]);
   });
 
-  it('a failed stream reaches the SDK as response.failed with the error', async () => {
-    serve(encode([{ type: 'response-start', id: 'r', model: 'm' }, { type: 'error', error: { type: 'rate_limit_error', message: 'Rate limited. Please try again in 2s.' } }]));
-    const stream = await client.responses.create({ model: 'm', input: 'hi', stream: true });
-    const seen: ResponseStreamEvent[] = [];
-    for await (const event of stream as AsyncIterable<ResponseStreamEvent>) seen.push(event);
-    const failed = seen[seen.length - 1]!;
-    expect(failed.type).toBe('response.failed');
-    expect(failed.type === 'response.failed' && failed.response.error).toEqual({ code: 'rate_limit_exceeded', message: 'Rate limited. Please try again in 2s.' });
+  it('a failed stream makes the SDK throw with the error, and its last event is response.failed', async () => {
+    const frames = encode([{ type: 'response-start', id: 'r', model: 'm' }, { type: 'error', error: { type: 'rate_limit_error', message: 'Rate limited. Please try again in 2s.' } }]);
+    const events = parseFrames(frames);
+    expect(events.at(-1)).toMatchObject({ event: 'response.failed', data: { response: { status: 'failed', error: { code: 'rate_limit_exceeded', message: 'Rate limited. Please try again in 2s.' } } } });
+    serve(frames);
+    await expect(client.responses.stream({ model: 'm', input: 'hi' }).finalResponse()).rejects.toThrow('Rate limited. Please try again in 2s.');
   });
 
-  it('encodeStreamError closes a broken passthrough stream with one response.failed', async () => {
+  it('encodeStreamError makes the SDK throw on a broken passthrough stream, after the events before the break', async () => {
     const events = readSseFixture('text.sse').slice(0, 5);
     const frames = events.map((event) => `event: ${event.event}\ndata: ${event.data}\n\n`);
-    frames.push(codec.encodeStreamError(new GatewayError('SB_UPSTREAM_STREAM_BROKEN', 'the upstream stream ended before response.completed'), 'gpt-4.1'));
-    serve(frames);
+    const closing = codec.encodeStreamError(new GatewayError('SB_UPSTREAM_STREAM_BROKEN', 'the upstream stream ended before response.completed'), 'gpt-4.1');
+    const [errorEvent, failedEvent] = parseFrames([closing]);
+    expect(failedEvent).toMatchObject({ event: 'response.failed', data: { response: { status: 'failed', model: 'gpt-4.1', error: { code: 'server_error' } } } });
+    expect(Number(failedEvent!.data.sequence_number)).toBeGreaterThan(Number(errorEvent!.data.sequence_number));
+    serve([...frames, closing]);
     const stream = await client.responses.create({ model: 'gpt-4.1', input: 'hi', stream: true });
     const seen: ResponseStreamEvent[] = [];
-    for await (const event of stream as AsyncIterable<ResponseStreamEvent>) seen.push(event);
-    const failed = seen[seen.length - 1]!;
-    expect(failed).toMatchObject({ type: 'response.failed', response: { status: 'failed', model: 'gpt-4.1', error: { code: 'server_error', message: 'the upstream stream ended before response.completed' } } });
-    expect(failed.sequence_number).toBeGreaterThan(seen[seen.length - 2]!.sequence_number);
+    await expect(
+      (async () => {
+        for await (const event of stream as AsyncIterable<ResponseStreamEvent>) seen.push(event);
+      })(),
+    ).rejects.toThrow('the upstream stream ended before response.completed');
+    expect(seen).toHaveLength(5);
   });
 });
