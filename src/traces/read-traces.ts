@@ -137,7 +137,13 @@ export async function* followTraces(dir: string, options: FollowOptions = {}): A
         caughtUp = true;
         await options.onCaughtUp?.();
       }
-      if (!options.follow) return;
+      if (!options.follow) {
+        // Without following, a last line without its newline will not be finished: whole JSON or torn.
+        const rest = current?.lines.rest();
+        const record = rest === undefined ? undefined : parseLine(rest, options);
+        if (record) yield record;
+        return;
+      }
       if (!current || (await replacedOrGone(path, current.ino))) {
         const previous = current;
         if (previous) {

@@ -72,7 +72,7 @@ function section(title: string, body: unknown, walk: (body: Json) => Turn[], lim
   if (turns.length === 0) return [...lines, cut(JSON.stringify(body, null, 2), limit)];
   for (const turn of turns) {
     lines.push(`--- ${turn.role} ---`);
-    for (const item of turn.items) lines.push(cut(item, limit));
+    for (const item of turn.items) lines.push(indent(cut(item, limit)));
   }
   return lines;
 }
@@ -217,6 +217,10 @@ function arrayOf(value: unknown): Json[] {
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function indent(text: string): string {
+  return `  ${text.replaceAll('\n', '\n  ')}`;
 }
 
 function cut(text: string, limit: number): string {
