@@ -14,6 +14,7 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const schemas = [
   { sourceFile: 'src/config/types.ts', typeName: 'GatewayFile', outFile: 'schema/gateway.schema.json' },
   { sourceFile: 'src/config/types.ts', typeName: 'ProfileFile', outFile: 'schema/profile.schema.json' },
+  { sourceFile: 'src/traces/trace-record.ts', typeName: 'TraceRecord', outFile: 'schema/trace.schema.json' },
 ];
 
 /** Renders every entry's schema text from one TypeScript program (building it is the slow part). */
