@@ -51,6 +51,8 @@ describe('same-format passthrough to real upstreams', () => {
             { model: 'deepseek-chat', to: 'chatty/deepseek-chat-v3' },
             { model: 'gpt-5', to: 'codexy/gpt-5-2025-08-07' },
             { model: 'unreachable', to: 'dead/any' },
+            { model: 'claude-sonnet-4-5-20250929', to: 'claude/claude-sonnet-4-5-20250929' },
+            { model: 'gpt-5-2025-08-07', to: 'codexy/gpt-5-2025-08-07' },
           ],
         },
       ),
@@ -171,6 +173,23 @@ describe('same-format passthrough to real upstreams', () => {
     expect(final.model).toBe('gpt-5');
     expect(responseText(final)).toBe('Hi Codex');
     expect(final.status).toBe('completed');
+  });
+
+  it('relays streams byte for byte: untouched when the model names agree, only the model changed otherwise', async () => {
+    const post = (path: string, model: string, headers: Record<string, string>): Promise<string> =>
+      fetch(`${gateway.address}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model, max_tokens: 5, stream: true, input: 'x', messages: [{ role: 'user', content: 'x' }] }) }).then((response) => response.text());
+    const anthropicFrames = anthropicTextStream('claude-sonnet-4-5-20250929', ['Hel', 'lo', ' "quoted"\n']);
+    anthropic.reply(() => ({ kind: 'sse', frames: anthropicFrames }));
+    expect(await post('/anthropic/v1/messages', 'claude-sonnet-4-5-20250929', { 'x-api-key': testSecrets.alice })).toBe(anthropicFrames.join(''));
+    expect(await post('/anthropic/v1/messages', 'claude-sonnet-4-5', { 'x-api-key': testSecrets.alice })).toBe(anthropicFrames.join('').replace('"model":"claude-sonnet-4-5-20250929"', '"model":"claude-sonnet-4-5"'));
+
+    const responsesFrames = responsesTextStream('gpt-5-2025-08-07', ['a', 'b']);
+    responses.reply(() => ({ kind: 'sse', frames: responsesFrames }));
+    expect(await post('/v1/responses', 'gpt-5-2025-08-07', { authorization: `Bearer ${testSecrets.alice}` })).toBe(responsesFrames.join(''));
+
+    const chatFrames = chatTextStream('deepseek-chat-v3', ['x', 'y']);
+    chat.reply(() => ({ kind: 'sse', frames: chatFrames }));
+    expect(await post('/v1/chat/completions', 'deepseek-chat', { authorization: `Bearer ${testSecrets.alice}` })).toBe(chatFrames.join('').replaceAll('"model":"deepseek-chat-v3"', '"model":"deepseek-chat"'));
   });
 
   it('relays upstream 400, 401, 429 and 500 with their status and message, in the client format', async () => {
