@@ -92,6 +92,37 @@ describe('every client format against every provider format: a tool loop, stream
     await temp.remove();
   });
 
+  // A 1x1 PNG.
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  const imagePartName: Record<ProviderFormat, string> = { anthropic: '"type":"image"', 'openai-chat': '"type":"image_url"', 'openai-responses': '"type":"input_image"' };
+
+  describe.each(providerFormats)('an image reaches provider %s', (providerFormat) => {
+    const model = modelFor(providerFormat);
+    const provider = (): FakeProvider => providers[providerFormat];
+    const sent = (): string => provider().requests.at(-1)!.rawBody;
+
+    it('from an Anthropic client', async () => {
+      const client = new Anthropic({ apiKey: testSecrets.alice, baseURL: `${gateway.address}/anthropic`, maxRetries: 0 });
+      await client.messages.create({ model, max_tokens: 100, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }, { type: 'text', text: 'What is this?' }] }] });
+      expect(sent()).toContain(png);
+      expect(sent()).toContain(imagePartName[providerFormat]);
+    });
+
+    it('from a chat client', async () => {
+      const client = new OpenAI({ apiKey: testSecrets.alice, baseURL: `${gateway.address}/v1`, maxRetries: 0 });
+      await client.chat.completions.create({ model, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }, { type: 'text', text: 'What is this?' }] }] });
+      expect(sent()).toContain(png);
+      expect(sent()).toContain(imagePartName[providerFormat]);
+    });
+
+    it('from a Responses client', async () => {
+      const client = new OpenAI({ apiKey: testSecrets.alice, baseURL: `${gateway.address}/v1`, maxRetries: 0 });
+      await client.responses.create({ model, input: [{ role: 'user', content: [{ type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'auto' }, { type: 'input_text', text: 'What is this?' }] }] });
+      expect(sent()).toContain(png);
+      expect(sent()).toContain(imagePartName[providerFormat]);
+    });
+  });
+
   describe.each(providerFormats)('provider %s', (providerFormat) => {
     const model = modelFor(providerFormat);
     const provider = (): FakeProvider => providers[providerFormat];
