@@ -110,12 +110,21 @@ export interface TraceError {
   message: string;
 }
 
-/** Token counts. `input` counts every prompt token, cached or not; `cache_read` and `cache_write` are parts of it. `output` includes `reasoning`. */
+/**
+ * Token counts as the provider reported them. `input` counts every prompt token, cached or not (OpenAI's
+ * convention; for Anthropic it is input + cache read + cache write); `cache_read` and `cache_write` are parts
+ * of it. `output` includes `reasoning`. A count the provider did not report is 0 (or null).
+ */
 export interface TraceUsage {
+  /** Every prompt token, cached or not. */
   input: number;
+  /** Every generated token, reasoning included. */
   output: number;
+  /** Prompt tokens read from the provider's cache. */
   cache_read: number | null;
+  /** Prompt tokens written to the provider's cache. */
   cache_write: number | null;
+  /** Output tokens spent on reasoning. */
   reasoning: number | null;
 }
 
@@ -162,15 +171,3 @@ export const traceMetadataFields = [
   'usage',
   'warnings',
 ] as const satisfies ReadonlyArray<keyof TraceRecord>;
-
-/** The trace form of canonical usage: cache and reasoning counts are null when the provider did not report them. */
-export function toTraceUsage(usage: { inputTokens: number; outputTokens: number; cacheReadTokens?: number; cacheWriteTokens?: number; reasoningTokens?: number } | null | undefined): TraceUsage | null {
-  if (!usage) return null;
-  return {
-    input: usage.inputTokens,
-    output: usage.outputTokens,
-    cache_read: usage.cacheReadTokens ?? null,
-    cache_write: usage.cacheWriteTokens ?? null,
-    reasoning: usage.reasoningTokens ?? null,
-  };
-}
