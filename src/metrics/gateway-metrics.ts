@@ -29,49 +29,24 @@ export class GatewayMetrics {
 
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
-    new Gauge({
-      name: 'switchboard_in_flight_requests',
-      help: 'Requests in flight, streams included.',
-      registers: [this.registry],
-      collect() {
-        this.set(sources.inFlight());
-      },
-    });
-    new Gauge({
-      name: 'switchboard_in_flight_streams',
-      help: 'Streaming requests in flight.',
-      registers: [this.registry],
-      collect() {
-        this.set(sources.inFlightStreams());
-      },
-    });
-    new Counter({
-      name: 'switchboard_trace_lines_written_total',
-      help: 'Trace lines written to disk.',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(sources.traceStats().linesWritten);
-      },
-    });
-    new Counter({
-      name: 'switchboard_trace_lines_dropped_total',
-      help: 'Trace lines dropped because the disk could not keep up or failed.',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(sources.traceStats().linesDropped);
-      },
-    });
-    new Counter({
-      name: 'switchboard_trace_bodies_dropped_total',
-      help: 'Trace lines written without their bodies because the disk could not keep up.',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(sources.traceStats().bodiesDropped);
-      },
-    });
+    const read = (name: string, help: string, kind: 'gauge' | 'counter', value: () => number): void => {
+      const Metric = kind === 'gauge' ? Gauge : Counter;
+      new Metric({
+        name,
+        help,
+        registers: [this.registry],
+        collect(this: Gauge | Counter) {
+          // Counters kept elsewhere (the trace writer's) are copied in at scrape time.
+          this.reset();
+          this.inc(value());
+        },
+      });
+    };
+    read('switchboard_in_flight_requests', 'Requests in flight, streams included.', 'gauge', sources.inFlight);
+    read('switchboard_in_flight_streams', 'Streaming requests in flight.', 'gauge', sources.inFlightStreams);
+    read('switchboard_trace_lines_written_total', 'Trace lines written to disk.', 'counter', () => sources.traceStats().linesWritten);
+    read('switchboard_trace_lines_dropped_total', 'Trace lines dropped because the disk could not keep up or failed.', 'counter', () => sources.traceStats().linesDropped);
+    read('switchboard_trace_bodies_dropped_total', 'Trace lines written without their bodies because the disk could not keep up.', 'counter', () => sources.traceStats().bodiesDropped);
     new Gauge({
       name: 'switchboard_provider_up',
       help: '1 while a provider is not marked down by its circuit breaker.',
