@@ -46,7 +46,7 @@ interface Batch {
 }
 
 const defaultMaxQueueBytes = 64 * 1024 * 1024;
-const maxBatchBytes = 1024 * 1024;
+const maxBatchBytes = 4 * 1024 * 1024;
 const maxRetryDelayMs = 30_000;
 
 /**

@@ -92,6 +92,22 @@ describe('TraceWriter lines', () => {
     expect(parsed.response.type).toBe('message');
   });
 
+  it('drops a record that cannot be serialized without throwing, reports it once, and counts it in the next line', async () => {
+    const problems: string[] = [];
+    const writer = new TraceWriter(traceSettings(dir), { onProblem: (message) => problems.push(message) });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => writer.write(makeRecord({ request: circular }))).not.toThrow();
+    expect(() => writer.write(makeRecord({ response: { tokens: 10n } }))).not.toThrow();
+    writer.write(makeRecord({ id: 'fine' }));
+    await writer.close();
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/could not be serialized/);
+    const lines = (await currentLines()).map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ id: 'fine', dropped: { lines: 2, bodies: 0 } });
+  });
+
   it('creates a missing folder, and write() after close() is counted, not thrown', async () => {
     const nested = join(dir, 'a', 'b');
     const writer = new TraceWriter(traceSettings(nested));
