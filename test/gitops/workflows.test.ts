@@ -29,7 +29,9 @@ let pr: Workflow;
 let ci: Workflow;
 
 beforeAll(async () => {
-  [ci, pr] = await Promise.all(workflowFiles.map(async (file) => parse(await readFile(file, 'utf8')) as Workflow));
+  const [ciFile, prFile] = await Promise.all(workflowFiles.map(async (file) => parse(await readFile(file, 'utf8')) as Workflow));
+  ci = ciFile!;
+  pr = prFile!;
 });
 
 function steps(workflow: Workflow): Step[] {
