@@ -10,10 +10,7 @@ let dir: string;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  await ensureBuilt(
-    ['src/traces/trace-writer.ts', 'src/traces/serialize-trace.ts', 'src/traces/rotate-trace-file.ts', 'src/traces/scan-trace-file.ts', 'src/traces/trace-files.ts'],
-    ['dist/traces/trace-writer.js', 'dist/traces/serialize-trace.js', 'dist/traces/rotate-trace-file.js', 'dist/traces/scan-trace-file.js', 'dist/traces/trace-files.js'],
-  );
+  await ensureBuilt();
   ({ dir, cleanup } = await makeTempDir('sb-crash-'));
 }, 120_000);
 afterAll(async () => {

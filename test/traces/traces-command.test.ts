@@ -32,10 +32,7 @@ async function switchboard(...args: string[]): Promise<Run> {
 const ids = (run: Run): string[] => run.stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line).id as string);
 
 beforeAll(async () => {
-  await ensureBuilt(
-    ['src/cli/traces-command.ts', 'src/cli/main.ts', 'src/traces/read-traces.ts', 'src/traces/render-trace.ts', 'src/traces/trace-stats.ts', 'src/traces/format-trace-table.ts', 'src/traces/trace-query.ts'],
-    ['dist/cli/traces-command.js', 'dist/cli/main.js', 'dist/traces/read-traces.js', 'dist/traces/render-trace.js', 'dist/traces/trace-stats.js', 'dist/traces/format-trace-table.js', 'dist/traces/trace-query.js'],
-  );
+  await ensureBuilt();
   ({ dir: root, cleanup } = await makeTempDir('sb-traces-cli-'));
   configDir = join(root, 'config');
   tracesDir = join(configDir, 'my-traces');
