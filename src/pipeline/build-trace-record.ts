@@ -1,6 +1,7 @@
 import type { CanonicalResponse } from '../canonical/types.js';
 import type { ResolvedTraces } from '../config/snapshot.js';
 import { getCodec } from '../formats/index.js';
+import { RawJson } from '../traces/raw-json.js';
 import { extractSessionId } from '../traces/session-id.js';
 import type { TraceRecord } from '../traces/trace-record.js';
 import type { FinishedRequest } from './finished-request.js';
@@ -49,7 +50,7 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
     warnings: outcome.warnings,
   };
   if (settings.capture === 'full') {
-    record.request = finished.body ?? null;
+    record.request = finished.rawBody === undefined ? (finished.body ?? null) : new RawJson(finished.rawBody);
     record.response = responseBody(finished, assembled);
   }
   return record;
@@ -57,13 +58,8 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
 
 function responseBody(finished: FinishedRequest, assembled: CanonicalResponse | undefined): unknown {
   const { outcome } = finished;
-  if (typeof outcome.response === 'string') {
-    try {
-      return JSON.parse(outcome.response) as unknown;
-    } catch {
-      return outcome.response;
-    }
-  }
+  // A relayed answer is embedded as the provider sent it (settleOutcome parsed it, so it is JSON).
+  if (typeof outcome.response === 'string') return outcome.assembled ? new RawJson(outcome.response) : outcome.response;
   if (!assembled || finished.model === null) return null;
   // A streamed answer, written as the one message the client would have got without streaming.
   const codec = getCodec(finished.inbound.format);

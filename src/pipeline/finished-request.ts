@@ -18,5 +18,7 @@ export interface FinishedRequest {
   model: string | null;
   stream: boolean;
   body: unknown;
+  /** The body as received, when it parsed as JSON; the trace embeds it as is. */
+  rawBody: string | undefined;
   outcome: RequestOutcome;
 }

@@ -131,6 +131,7 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
       model: context.model ?? null,
       stream: context.stream ?? false,
       body: context.body,
+      rawBody: context.body === undefined ? undefined : (request.body as string),
       outcome,
     });
   }

@@ -79,6 +79,7 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
       model,
       stream: modelRequest.stream,
       body,
+      rawBody: modelRequest.rawBody,
       outcome,
     });
   } finally {

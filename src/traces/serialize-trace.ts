@@ -1,3 +1,4 @@
+import { RawJson } from './raw-json.js';
 import { traceMetadataFields, type TraceDropped, type TraceRecord } from './trace-record.js';
 
 /** A record turned into text at write() time, so later changes to the object cannot reach the file. */
@@ -59,7 +60,7 @@ export function hasBodies(trace: SerializedTrace): boolean {
 
 function serializeBody(body: unknown, maxBytes: number): SerializedBody | undefined {
   if (body === undefined) return undefined;
-  const json = JSON.stringify(body);
+  const json = body instanceof RawJson ? body.oneLine() : JSON.stringify(body);
   if (json === undefined) return undefined;
   // UTF-8 never takes fewer bytes than UTF-16 code units, and at most three per unit: skip the count when the length decides.
   const originalBytes = json.length * 3 <= maxBytes ? json.length : Buffer.byteLength(json);

@@ -95,6 +95,24 @@ describe('trace lines written by the gateway', () => {
     expect(record.request).toMatchObject({ model: 'claude-sonnet-4-5', stream: true });
   });
 
+  it('traces bodies as sent: pretty-printed JSON stays on one line, and nesting too deep to re-serialise is kept', async () => {
+    const tracesDir = path.join(temp.dir, 'traces');
+    await writeConfig(temp.dir, config({ dir: tracesDir }));
+    const gateway = await startInProcess(temp.dir);
+    const pretty = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'line one\nline two' }] }, null, 2);
+    const deep = `{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"deep"}],"metadata":{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`;
+    for (const body of [pretty, deep]) {
+      const response = await fetch(`${gateway.address}/anthropic/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': testSecrets.alice }, body });
+      expect(response.status).toBe(200);
+    }
+    await gateway.stop();
+    const lines = await readAllLines(tracesDir);
+    expect(lines).toHaveLength(2);
+    const [first, second] = lines.map((line) => JSON.parse(line) as TraceRecord);
+    expect(first!.request).toEqual(JSON.parse(pretty));
+    expect((second!.request as { messages: unknown }).messages).toEqual([{ role: 'user', content: 'deep' }]);
+  });
+
   it('leaves at most the last line incomplete when the process is killed mid-load', async () => {
     const tracesDir = path.join(temp.dir, 'traces');
     await writeConfig(temp.dir, config({ dir: tracesDir }));
