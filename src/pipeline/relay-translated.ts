@@ -19,7 +19,7 @@ import { readUpstreamHttpError } from './upstream-errors.js';
 /** The client's request in canonical form, decoded once per request however many attempts it takes. */
 export function canonicalRequestOf(request: ModelRequest, outcome: RequestOutcome): CanonicalRequest {
   if (request.canonical) return request.canonical;
-  const decoded = getCodec(request.inbound.format).decodeRequest(request.body);
+  const decoded = refuseTooDeep(() => getCodec(request.inbound.format).decodeRequest(request.body));
   addWarnings(outcome, decoded.warnings);
   request.canonical = decoded.value;
   return decoded.value;
@@ -31,8 +31,9 @@ export async function relayTranslated(request: ModelRequest, target: Target, pro
   const upstreamCodec = getCodec(upstreamFormat);
   const clientCodec = getCodec(request.inbound.format);
   const canonical = canonicalRequestOf(request, outcome);
-  const encoded = upstreamCodec.encodeRequest(canonical, target.model);
+  const encoded = refuseTooDeep(() => upstreamCodec.encodeRequest(canonical, target.model));
   addWarnings(outcome, encoded.warnings);
+  const body = refuseTooDeep(() => JSON.stringify(encoded.value));
   const context: EncodeContext = { clientModel: request.clientModel, request: canonical };
 
   const sentAt = performance.now();
@@ -41,7 +42,7 @@ export async function relayTranslated(request: ModelRequest, target: Target, pro
     dispatcher: pool.get(provider),
     path: endpointPaths[upstreamFormat].messages,
     headers: buildUpstreamHeaders(provider, upstreamFormat, request.inbound.format, request.headers),
-    body: JSON.stringify(encoded.value),
+    body,
     signal: request.abort.signal,
   });
   outcome.upstreamMs = performance.now() - sentAt;
@@ -106,6 +107,21 @@ export async function relayMock(request: ModelRequest, target: Target, provider:
   client.sendJson(200, body);
   outcome.response = body;
   outcome.assembled = assembled;
+}
+
+/**
+ * JSON.parse accepts any nesting, but walking or re-serialising a body nested
+ * thousands deep overflows the stack: that is the client's malformed input,
+ * answered with 400, not a gateway fault. Checked by catching, so well-formed
+ * requests pay nothing.
+ */
+function refuseTooDeep<T>(translate: () => T): T {
+  try {
+    return translate();
+  } catch (error) {
+    if (error instanceof RangeError) throw new GatewayError('SB_REQUEST_INVALID', 'the request body is nested too deeply to translate', { cause: error });
+    throw error;
+  }
 }
 
 function addWarnings(outcome: RequestOutcome, warnings: TranslationWarning[]): void {

@@ -80,3 +80,25 @@ describe('upstream faults on a translated route', () => {
     expect(JSON.parse(answer.text)).toMatchObject({ type: 'error', error: { type: 'timeout_error' } });
   });
 });
+
+describe('request bodies nested too deeply to translate', () => {
+  it('get a 400 in the client format, and the gateway stays healthy', async () => {
+    const temp = await makeTempDir();
+    const upstream = await new FakeProvider().start();
+    await writeConfig(temp.dir, baseConfig({ chat: { format: 'openai-chat', base_url: upstream.url } }, { rules: [], default: 'chat/deepseek-chat' }));
+    const gateway = await startInProcess(temp.dir);
+    try {
+      const nested = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+      const body = `{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"x"}]},{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":{"deep":${nested}}}]}]}`;
+      const response = await fetch(`${gateway.address}/anthropic/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': testSecrets.alice }, body });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('nested too deeply') } });
+      expect(upstream.requests).toHaveLength(0);
+      expect((await fetch(`${gateway.address}/healthz`)).status).toBe(200);
+    } finally {
+      await gateway.stop();
+      await upstream.close();
+      await temp.remove();
+    }
+  });
+});
