@@ -9,6 +9,9 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check-command.js')).checkCommand,
   keygen: async () => (await import('./keygen-command.js')).keygenCommand,
   traces: async () => (await import('./traces-command.js')).tracesCommand,
+  plan: async () => (await import('./plan-command.js')).planCommand,
+  explain: async () => (await import('./explain-command.js')).explainCommand,
+  replay: async () => (await import('./replay-command.js')).replayCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
