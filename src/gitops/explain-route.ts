@@ -113,7 +113,7 @@ export function formatExplanation(explanation: RouteExplanation): string {
   if (explanation.tried.length > 0 || explanation.notTried > 0) lines.push('rules:');
   for (const attempt of explanation.tried) {
     const text = attempt.kind === 'exact' ? `model: ${attempt.match}` : `model_regex: ${attempt.match}`;
-    lines.push(`  ${attempt.matched ? 'MATCH' : 'no   '} rule ${attempt.index} (${text}): ${attempt.reason}`);
+    lines.push(`  ${attempt.matched ? 'MATCH' : 'no   '} rule ${attempt.index + 1} (${text}): ${attempt.reason}`);
   }
   if (explanation.notTried > 0) lines.push(`  (${explanation.notTried} later rule${explanation.notTried === 1 ? '' : 's'} not tried${explanation.refusal !== undefined && explanation.tried.length === 0 ? '' : ': first match wins'})`);
   if (explanation.decidedBy === 'default') lines.push('  no rule matched: the profile default applies');

@@ -67,8 +67,8 @@ export class TraceReplayer {
   add(record: TraceRecord): void {
     const report = this.#report;
     report.requests++;
-    if (record.key === null) return void report.skipped.unauthenticated++;
-    if (record.model === null) return void report.skipped.no_model++;
+    if (!record.key) return void report.skipped.unauthenticated++;
+    if (!record.model) return void report.skipped.no_model++;
     const before = recordedTarget(record);
     if (before === undefined) return void report.skipped.not_routed++;
     report.replayed++;
@@ -125,10 +125,11 @@ export class TraceReplayer {
  * is the rule's first target even when a fallback answered.
  */
 function recordedTarget(record: TraceRecord): string | undefined {
-  if (record.rule === null) return record.error !== null && refusedByConfig.has(record.error.code) ? refused : undefined;
+  // Lines from older writers may lack fields; a missing field reads like null.
+  if (!record.rule) return refusedByConfig.has(record.error?.code ?? '') ? refused : undefined;
   const first = record.attempts?.[0]?.target;
   if (first !== undefined) return first;
-  return record.provider !== null && record.upstream_model !== null ? `${record.provider}/${record.upstream_model}` : undefined;
+  return record.provider && record.upstream_model ? `${record.provider}/${record.upstream_model}` : undefined;
 }
 
 function addTo(moves: Map<string, ReplayMove>, from: string, to: string, tokens: TokenVolume): void {

@@ -51,8 +51,9 @@ export function planRouting(before: ConfigSnapshot, after: ConfigSnapshot, model
   let compared = 0;
   for (const key of union(before.keysByName.keys(), after.keysByName.keys())) {
     const activeProfile = after.keysByName.get(key)?.profile ?? before.keysByName.get(key)!.profile;
-    const profiles = union(before.keysByName.get(key)?.allowedProfiles ?? [], after.keysByName.get(key)?.allowedProfiles ?? []);
-    for (const profile of sortActiveFirst(profiles, activeProfile)) {
+    // Besides the key's own profile, the ones it may pick per request on either side; a key's former own profile is not one of them.
+    const picked = union(pickedProfiles(before, key), pickedProfiles(after, key)).filter((profile) => profile !== activeProfile);
+    for (const profile of [activeProfile, ...picked]) {
       const active = profile === activeProfile;
       for (const model of models) {
         compared++;
@@ -112,6 +113,8 @@ function union(a: Iterable<string>, b: Iterable<string>): string[] {
   return [...new Set([...a, ...b])].sort();
 }
 
-function sortActiveFirst(profiles: string[], active: string): string[] {
-  return [active, ...profiles.filter((profile) => profile !== active)];
+/** Profiles a key may pick with `x-switchboard-profile`: its allowed profiles but its own. */
+function pickedProfiles(snapshot: ConfigSnapshot, keyName: string): string[] {
+  const key = snapshot.keysByName.get(keyName);
+  return key ? key.allowedProfiles.filter((profile) => profile !== key.profile) : [];
 }

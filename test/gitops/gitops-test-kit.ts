@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from '../helpers/gateway-under-test.js';
 
 /** True when `command` runs on this machine (kubectl, actionlint, docker...). */
 export function commandAvailable(command: string, args: string[] = ['--version']): boolean {
@@ -20,4 +22,10 @@ export function commitAll(cwd: string, message: string): string {
   git(cwd, 'add', '-A');
   git(cwd, 'commit', '-q', '-m', message);
   return git(cwd, 'rev-parse', '--short', 'HEAD').trim();
+}
+
+/** Runs the compiled CLI (`node bin/switchboard.js`) to its end. */
+export function runCli(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/switchboard.js'), ...args], { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
