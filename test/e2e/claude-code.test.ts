@@ -70,6 +70,7 @@ describe.skipIf(!client.runnable)(`Claude Code ${client.runnable ? client.versio
     const work = path.join(temp.dir, 'work');
     await Promise.all([mkdir(home), mkdir(work)]);
 
+    const strayBefore = trap.attempts.length;
     const run = await runClient(client, ['-p', 'Write the proof file and tell me what it says.', '--allowedTools', 'Bash', '--no-session-persistence'], {
       cwd: work,
       timeoutMs: 45_000,
@@ -100,7 +101,7 @@ describe.skipIf(!client.runnable)(`Claude Code ${client.runnable ? client.versio
     expect(assistant, report).toBeDefined();
     expect(JSON.parse(assistant!.tool_calls!.find((call) => call.id === toolCallId)!.function.arguments), report).toMatchObject({ command: proofCommand });
     // DeepSeek-style reasoners need their reasoning back in a tool loop; it went out to Claude Code as a thinking block.
-    expect(assistant!.reasoning_content, report).toBe(reasoning);
+    expect.soft(assistant!.reasoning_content, report).toBe(reasoning);
     const result = history.find((message) => message.role === 'tool');
     expect(result?.tool_call_id, report).toBe(toolCallId);
     expect(JSON.stringify(result?.content), report).toContain(proof!);
@@ -108,6 +109,6 @@ describe.skipIf(!client.runnable)(`Claude Code ${client.runnable ? client.versio
     // The client printed the final answer and exited cleanly.
     expect(run.code, report).toBe(0);
     expect(run.stdout, report).toContain(finalAnswer);
-    expect(trap.attempts, `requests that did not go to the gateway\n${report}`).toEqual([]);
+    expect(trap.attempts.slice(strayBefore), `requests that did not go to the gateway\n${report}`).toEqual([]);
   });
 });
