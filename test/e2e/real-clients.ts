@@ -143,9 +143,13 @@ export class StrayTrafficTrap {
   }
 }
 
-/** The environment a client starts from: nothing of the developer's own (no real keys, no real home), only PATH and locale. */
+/**
+ * The environment a client starts from: nothing of the developer's own (no
+ * real keys, no real home), only PATH, locale and bash as the shell (the
+ * proof command needs `$RANDOM`, which dash lacks).
+ */
 export function isolatedEnv(home: string): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', TERM: 'dumb', NO_COLOR: '1' };
+  return { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: home, SHELL: '/bin/bash', LANG: 'C.UTF-8', TERM: 'dumb', NO_COLOR: '1' };
 }
 
 /**
