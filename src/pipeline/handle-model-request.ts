@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedProvider, Target } from '../config/snapshot.js';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { formatTarget } from '../routing/resolve-route.js';
+import { carriesForeignReasoning } from '../formats/shared/reasoning-signature.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import type { ProviderHealth } from '../upstream/provider-health.js';
 import type { ClientResponse } from './client-response.js';
@@ -93,7 +94,9 @@ async function attemptTarget(request: ModelRequest, target: Target, provider: Re
   outcome.upstreamFormat = provider.format;
   client.setHeader('x-switchboard-route', `profile=${request.route.profile}; rule=${request.route.rule}; target=${formatTarget(target)}`);
   if (provider.format === 'mock') return relayMock(request, target, provider, client, outcome);
-  if (provider.format === request.inbound.format) return relayPassthrough(request, target, provider, client, outcome, deps.pool);
+  // Same format is the passthrough fast path, unless the history carries reasoning another family signed
+  // (the route changed mid-conversation): then the codec drops what this provider would reject.
+  if (provider.format === request.inbound.format && !carriesForeignReasoning(request.rawBody, provider.format)) return relayPassthrough(request, target, provider, client, outcome, deps.pool);
   return relayTranslated(request, target, provider, client, outcome, deps.pool);
 }
 

@@ -9,7 +9,8 @@ const maxSessionIdLength = 200;
  *   `user_<hash>_account_<uuid>_session_<uuid>` or (newer versions) as a JSON
  *   string `{"device_id":…,"account_uuid":…,"session_id":…}`; some versions
  *   also send the header `x-claude-code-session-id`.
- * - Codex sends the header `session_id` (older versions `conversation_id`).
+ * - Codex 0.169 sends the header `session-id` (and `thread-id`); older versions
+ *   `session_id` or `conversation_id`.
  *
  * Only the session id is returned, never the rest of `user_id` or any other
  * header: the caller's credentials never pass through here.
@@ -18,7 +19,9 @@ export function extractSessionId(headers: Record<string, string | string[] | und
   return (
     sessionFromUserId(userIdOf(body)) ??
     headerValue(headers, 'x-claude-code-session-id') ??
+    headerValue(headers, 'session-id') ??
     headerValue(headers, 'session_id') ??
+    headerValue(headers, 'thread-id') ??
     headerValue(headers, 'conversation_id')
   );
 }

@@ -16,8 +16,13 @@ export const endpointPaths: Record<WireFormat, { messages: string; countTokens?:
 
 const anthropicVersion = '2023-06-01';
 
-/** Client headers forwarded to every provider. Everything else (credentials, cookies, hop-by-hop, encodings) stays behind. */
-const commonForwarded = new Set(['user-agent', 'x-claude-code-session-id', 'session_id', 'originator', 'conversation_id', 'x-app']);
+/**
+ * Client headers forwarded to every provider: user agent and the coding agents' session headers (Claude
+ * Code's `x-claude-code-session-id` and `x-app`; Codex's `session-id`/`thread-id` since 0.169, `session_id`/
+ * `conversation_id` before, `originator`, `x-client-request-id`, `x-codex-*`). Everything else (credentials,
+ * cookies, hop-by-hop, encodings) stays behind.
+ */
+const commonForwarded = new Set(['user-agent', 'x-claude-code-session-id', 'x-app', 'session-id', 'thread-id', 'session_id', 'conversation_id', 'originator', 'x-client-request-id']);
 /** Client headers forwarded only when the provider speaks the client's own family. */
 const anthropicForwarded = new Set(['anthropic-version', 'anthropic-beta']);
 const openaiForwarded = new Set(['openai-beta']);
@@ -38,6 +43,7 @@ export function buildUpstreamHeaders(provider: ResolvedProvider, upstreamFormat:
     const allowed =
       commonForwarded.has(name) ||
       name.startsWith('x-stainless-') ||
+      name.startsWith('x-codex-') ||
       (sameFamily && (anthropicForwarded.has(name) || openaiForwarded.has(name))) ||
       (name === 'accept' && upstreamFormat === clientFormat);
     if (allowed) headers[name] = Array.isArray(value) ? value.join(', ') : value;

@@ -192,6 +192,40 @@ describe('same-format passthrough to real upstreams', () => {
     expect(await post('/v1/chat/completions', 'deepseek-chat', { authorization: `Bearer ${testSecrets.alice}` })).toBe(chatFrames.join('').replaceAll('"model":"deepseek-chat-v3"', '"model":"deepseek-chat"'));
   });
 
+  it('sends a history whose reasoning another family signed through the codec, so the provider never sees the marker', async () => {
+    anthropic.reply(() => ({ kind: 'json', body: anthropicMessage('claude-sonnet-4-5-20250929', 'ok') }));
+    const history = {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 20000,
+      thinking: { type: 'enabled', budget_tokens: 8000 },
+      messages: [
+        { role: 'user', content: 'run ls' },
+        // Written by the gateway when this conversation was routed to DeepSeek.
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'use ls', signature: 'sb:openai-chat:' }, { type: 'tool_use', id: 'toolu_1', name: 'bash', input: { command: 'ls' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.txt' }] },
+      ],
+      tools: [{ name: 'bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }],
+    };
+    const response = await fetch(`${gateway.address}/anthropic/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': testSecrets.alice }, body: JSON.stringify(history) });
+    expect(response.status).toBe(200);
+    const sent = anthropic.requests[0]!;
+    expect(sent.rawBody).not.toContain('sb:');
+    expect(sent.body.thinking).toBeUndefined();
+    expect((sent.body.messages as Array<{ content: Array<{ type: string }> }>)[1]!.content.map((block) => block.type)).toEqual(['tool_use']);
+
+    responses.reply(() => ({ kind: 'json', body: responsesResponse('gpt-5-2025-08-07', 'ok') }));
+    await openaiClient().responses.create({
+      model: 'gpt-5',
+      input: [
+        { role: 'user', content: 'run ls' },
+        { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'use ls' }], encrypted_content: 'sb:anthropic:EqQBCgIYAhIM' },
+        { type: 'function_call', call_id: 'toolu_1', name: 'bash', arguments: '{"command":"ls"}' },
+        { type: 'function_call_output', call_id: 'toolu_1', output: 'a.txt' },
+      ],
+    });
+    expect(responses.requests[0]!.rawBody).not.toContain('sb:anthropic');
+  });
+
   it('relays upstream 400, 401, 429 and 500 with their status and message, in the client format', async () => {
     const cases: Array<[number, string, Record<string, string>]> = [
       [400, 'invalid_request_error', {}],

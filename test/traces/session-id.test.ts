@@ -40,3 +40,10 @@ describe('extractSessionId', () => {
     }
   });
 });
+
+describe('Codex 0.169 session headers', () => {
+  it('reads the hyphenated session-id, then thread-id', () => {
+    expect(extractSessionId({ 'session-id': '019a-codex', 'thread-id': '019a-thread' }, {})).toBe('019a-codex');
+    expect(extractSessionId({ 'thread-id': '019a-thread' }, {})).toBe('019a-thread');
+  });
+});

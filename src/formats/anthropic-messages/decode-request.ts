@@ -17,7 +17,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import { isRecord } from '../shared/tool-input.js';
 import { collectUnknownFields } from '../shared/unknown-fields.js';
 import type { AnthropicPartData, AnthropicRequestData } from './provider-data.js';
-import { decodeThinkingSignature } from './reasoning-signature.js';
+import { decodeThinkingSignature } from '../shared/reasoning-signature.js';
 
 const knownRequestFields = new Set([
   'model',

@@ -5,7 +5,7 @@ import { collectUnknownFields } from '../shared/unknown-fields.js';
 import { decodeAnthropicStopReason } from './map-finish-reason.js';
 import { decodeAnthropicUsage } from './map-usage.js';
 import type { AnthropicResponseData } from './provider-data.js';
-import { decodeThinkingSignature } from './reasoning-signature.js';
+import { decodeThinkingSignature } from '../shared/reasoning-signature.js';
 import type { AnthropicResponseBlock, AnthropicUsage } from './wire-types.js';
 
 const knownResponseFields = new Set(['id', 'type', 'role', 'model', 'content', 'stop_reason', 'stop_sequence', 'usage']);

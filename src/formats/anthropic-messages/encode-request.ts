@@ -61,6 +61,12 @@ export function encodeAnthropicRequest(request: CanonicalRequest, upstreamModel:
     });
   }
   if (request.system.length === 0 && body.system === undefined && data?.billingHeader !== undefined) body.system = [data.billingHeader];
+  if ((thinking.config?.type === 'enabled' || thinking.config?.type === 'adaptive') && lastToolTurnLacksThinking(body.messages as AnthropicMessageParam[])) {
+    // Anthropic rejects a tool loop with thinking on whose last assistant turn does not open with a
+    // signed thinking block; a history from another provider (or another route) has none to give.
+    warnings.push({ type: 'unsupported', path: 'reasoning', message: 'thinking was turned off for this turn: the last assistant tool turn has no Anthropic-signed thinking block (its history came from another provider)' });
+    thinking.config = undefined;
+  }
 
   const tools = encodeTools(request, warnings);
   if (tools.length > 0) body.tools = tools;
@@ -344,6 +350,19 @@ function encodeToolChoice(request: CanonicalRequest, hasTools: boolean, warnings
       throw new Error(`unknown tool choice ${JSON.stringify(unexpected)}`);
     }
   }
+}
+
+/** True when the last assistant turn calls a tool but does not start with a thinking block. */
+function lastToolTurnLacksThinking(messages: AnthropicMessageParam[]): boolean {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.role !== 'assistant') continue;
+    if (typeof message.content === 'string') return false;
+    const first = message.content[0];
+    const callsTool = message.content.some((block) => block.type === 'tool_use');
+    return callsTool && first?.type !== 'thinking' && first?.type !== 'redacted_thinking';
+  }
+  return false;
 }
 
 /**

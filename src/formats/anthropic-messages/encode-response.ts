@@ -5,7 +5,7 @@ import { parseJsonObject } from '../shared/tool-input.js';
 import { encodeAnthropicStopReason } from './map-finish-reason.js';
 import { encodeAnthropicUsage } from './map-usage.js';
 import type { AnthropicResponseData } from './provider-data.js';
-import { encodeThinkingSignature } from './reasoning-signature.js';
+import { encodeThinkingSignature } from '../shared/reasoning-signature.js';
 import type { AnthropicResponseBlock } from './wire-types.js';
 
 /** Writes a canonical response as an Anthropic Messages response carrying the client's model name. */

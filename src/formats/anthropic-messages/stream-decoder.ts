@@ -4,7 +4,7 @@ import type { FinishReason, Usage } from '../../canonical/types.js';
 import { toAnthropicErrorType } from '../shared/error-types.js';
 import { decodeAnthropicStopReason } from './map-finish-reason.js';
 import { decodeAnthropicUsage } from './map-usage.js';
-import { decodeThinkingSignature } from './reasoning-signature.js';
+import { decodeThinkingSignature } from '../shared/reasoning-signature.js';
 import type { AnthropicMessageDeltaUsage, AnthropicStreamEvent } from './wire-types.js';
 
 type BlockKind = 'text' | 'reasoning' | 'tool-call' | 'ignored';

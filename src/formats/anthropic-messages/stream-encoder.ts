@@ -7,7 +7,7 @@ import { generateId } from '../shared/generate-id.js';
 import { customInputJsonClosing, customInputJsonOpening, escapeJsonStringFragment } from '../shared/tool-input.js';
 import { encodeAnthropicStopReason } from './map-finish-reason.js';
 import { encodeAnthropicUsage } from './map-usage.js';
-import { encodeThinkingSignature } from './reasoning-signature.js';
+import { encodeThinkingSignature } from '../shared/reasoning-signature.js';
 
 type BlockPart = Exclude<StreamPart, { type: 'response-start' | 'usage' | 'finish' | 'error' }>;
 

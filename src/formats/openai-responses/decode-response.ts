@@ -1,5 +1,6 @@
 import type { AssistantPart, CanonicalResponse, ReasoningPart, ToolCallPart } from '../../canonical/types.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { decodeClientSignature } from '../shared/reasoning-signature.js';
 import { isRecord } from '../shared/tool-input.js';
 import { decodeResponsesFinishReason } from './map-finish-reason.js';
 import { decodeResponsesUsage } from './map-usage.js';
@@ -147,7 +148,8 @@ function decodeReasoningItem(item: ResponsesReasoningItem): ReasoningPart[] {
     }
     const part: ReasoningPart = { type: 'reasoning', text, ...partDataField(data) };
     if (index === texts.length - 1 && typeof item.encrypted_content === 'string') {
-      part.signature = { format: 'openai-responses', value: item.encrypted_content };
+      const signature = decodeClientSignature(item.encrypted_content, 'openai-responses');
+      if (signature !== undefined) part.signature = signature;
     }
     return part;
   });

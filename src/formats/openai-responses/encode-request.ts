@@ -12,6 +12,7 @@ import type {
   UserPart,
 } from '../../canonical/types.js';
 import { generateId } from '../shared/generate-id.js';
+import { encodeClientSignature } from '../shared/reasoning-signature.js';
 import { foreignProviderDataWarnings } from '../shared/provider-data-warnings.js';
 import { effortForBudget } from '../shared/reasoning-effort.js';
 import { unwrapCustomToolInput, wrapCustomToolInput } from '../shared/tool-input.js';
@@ -167,6 +168,9 @@ export function encodeAssistantItems(parts: AssistantPart[], options: AssistantI
         if (part.signature?.format === 'openai-responses') {
           reasoning.item.encrypted_content = part.signature.value;
           reasoning.keep = true;
+        } else if (part.signature !== undefined && options.mode === 'output') {
+          // Another family's proof, carried by the client as a marker and restored when it comes back.
+          reasoning.item.encrypted_content = encodeClientSignature(part.signature, 'openai-responses');
         }
         break;
       }

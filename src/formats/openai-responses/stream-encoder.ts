@@ -3,6 +3,7 @@ import type { StreamError, StreamPart } from '../../canonical/stream.js';
 import type { FinishReason, Usage } from '../../canonical/types.js';
 import { formatSseEvent } from '../../sse/format-sse-event.js';
 import { generateId } from '../shared/generate-id.js';
+import { encodeClientSignature } from '../shared/reasoning-signature.js';
 import { customInputJsonClosing, customInputJsonOpening, escapeJsonStringFragment, unwrapCustomToolInput } from '../shared/tool-input.js';
 import { createToolKinds, isCustomCall } from './encode-request.js';
 import { responsesErrorEventFields, responsesFailure } from './encode-error.js';
@@ -224,8 +225,9 @@ export function createResponsesStreamEncoder(context: EncodeContext, emit: (fram
         }
         case 'reasoning-signature': {
           const block = blocks.get(part.index);
-          // Another family's signature means nothing to OpenAI and must never reach it, so it is not handed to the client either.
-          if (block?.kind === 'reasoning' && part.signature.format === 'openai-responses') block.encrypted = part.signature.value;
+          // Another family's proof travels as a marker (see reasoning-signature.ts): the client sends it back
+          // next turn, and the request reader restores it for that family only.
+          if (block?.kind === 'reasoning') block.encrypted = encodeClientSignature(part.signature, 'openai-responses');
           return;
         }
         case 'tool-call-start': {

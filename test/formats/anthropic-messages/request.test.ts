@@ -56,7 +56,7 @@ describe('Anthropic requests', () => {
     expect(encoded.warnings).toEqual([expect.objectContaining({ type: 'unsupported', path: 'messages', message: expect.stringContaining('without an Anthropic signature') })]);
   });
 
-  it('merges consecutive same-role turns with tool results first, and writes custom tools as functions', () => {
+  it('merges consecutive same-role turns with tool results first, writes custom tools as functions, and turns thinking off for a tool turn no Anthropic thinking opened', () => {
     const encoded = anthropicCodec.encodeRequest(
       {
         model: 'codex',
@@ -84,9 +84,25 @@ describe('Anthropic requests', () => {
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: [{ type: 'text', text: 'Done' }] }, { type: 'text', text: 'also this' }] },
       ],
       tools: [{ name: 'apply_patch', description: 'Apply a patch', input_schema: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'], additionalProperties: false } }],
-      thinking: { type: 'enabled', budget_tokens: 32768 },
+      temperature: 0.3,
     });
-    expect(encoded.warnings.map((warning) => warning.path)).toEqual(['tools[0]', 'temperature']);
+    expect(encoded.warnings.map((warning) => warning.path)).toEqual(['reasoning', 'tools[0]']);
+  });
+
+  it('keeps thinking on in a tool loop whose last assistant turn opens with a signed thinking block', () => {
+    const request = anthropicCodec.decodeRequest({
+      model: 'm',
+      max_tokens: 20000,
+      thinking: { type: 'enabled', budget_tokens: 10000 },
+      messages: [
+        { role: 'user', content: 'list files' },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'use ls', signature: 'EqQBCgIYAhIM' }, { type: 'tool_use', id: 'toolu_1', name: 'bash', input: { command: 'ls' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.txt' }] },
+      ],
+    }).value;
+    const encoded = anthropicCodec.encodeRequest(request, 'claude');
+    expect(encoded.value.thinking).toEqual({ type: 'enabled', budget_tokens: 10000 });
+    expect(encoded.warnings).toEqual([]);
   });
 
   it('maps output_config effort and adaptive thinking, and json schema output', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalRequest, ReasoningPart, ToolCallPart } from '../../../src/canonical/types.js';
 import { GatewayError } from '../../../src/errors/gateway-error.js';
+import { anthropicCodec } from '../../../src/formats/anthropic-messages/index.js';
 import { openaiResponsesCodec as codec } from '../../../src/formats/openai-responses/index.js';
 import { readJsonFixture } from './fixtures.js';
 
@@ -191,5 +192,29 @@ describe('openai-responses request encoding from another format', () => {
       'stopSequences',
       'tools[2]',
     ]);
+  });
+});
+
+describe('reasoning signatures across families', () => {
+  it('reads a gateway marker in encrypted_content back as the issuing family, and never sends it to OpenAI', () => {
+    const request = codec.decodeRequest({
+      model: 'gpt-5',
+      input: [
+        { role: 'user', content: 'run ls' },
+        { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'use ls' }], encrypted_content: 'sb:anthropic:EqQBCgIYAhIM' },
+        { type: 'function_call', id: 'fc_1', call_id: 'toolu_1', name: 'bash', arguments: '{"command":"ls"}' },
+        { type: 'function_call_output', call_id: 'toolu_1', output: 'a.txt' },
+      ],
+      reasoning: { effort: 'medium' },
+      max_output_tokens: 20000,
+    }).value;
+    expect(request.messages[1]!.content[0]).toMatchObject({ type: 'reasoning', text: 'use ls', signature: { format: 'anthropic', value: 'EqQBCgIYAhIM' } });
+
+    const toAnthropic = anthropicCodec.encodeRequest(request, 'claude-sonnet-4-5').value as { messages: Array<{ role: string; content: Array<{ type: string; signature?: string }> }>; thinking?: unknown };
+    expect(toAnthropic.messages[1]!.content[0]).toEqual({ type: 'thinking', thinking: 'use ls', signature: 'EqQBCgIYAhIM' });
+    expect(toAnthropic.thinking).toMatchObject({ type: 'enabled' });
+
+    const toOpenai = JSON.stringify(codec.encodeRequest(request, 'gpt-5').value);
+    expect(toOpenai).not.toContain('sb:anthropic');
   });
 });

@@ -71,7 +71,8 @@ describe('openai-responses response encoding', () => {
     });
     expect(encoded.tools).toHaveLength(4);
     expect(encoded.output).toEqual([
-      { id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [{ type: 'summary_text', text: 'Need a patch.' }] },
+      // Claude's signature travels as a gateway marker that Codex sends back next turn.
+      { id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [{ type: 'summary_text', text: 'Need a patch.' }], encrypted_content: 'sb:anthropic:EqQBCkYIBRgCKkC' },
       { id: expect.stringMatching(/^msg_/), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', annotations: [], logprobs: [], text: 'Applying the patch.' }] },
       { id: expect.stringMatching(/^ctc_/), type: 'custom_tool_call', status: 'completed', call_id: 'toolu_01', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch\n' },
       { id: expect.stringMatching(/^fc_/), type: 'function_call', status: 'completed', call_id: 'toolu_02', name: 'shell_command', arguments: '{"command":"npm test"}' },

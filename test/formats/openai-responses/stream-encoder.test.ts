@@ -111,14 +111,14 @@ describe('openai-responses stream encoder framing', () => {
     for (const data of done) expect(byItem.get(String(data.item_id))).toBe(data.arguments);
   });
 
-  it('ends with the whole response: every item, usage, and no foreign signature', () => {
+  it('ends with the whole response: every item, usage, and a foreign signature only as a gateway marker', () => {
     const response = events[events.length - 1]!.data.response as OpenaiResponse;
     expect(response.status).toBe('completed');
     expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call', 'function_call', 'custom_tool_call']);
-    expect(response.output[0]).toEqual({ id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [{ type: 'summary_text', text: 'The user wants two files read.' }] });
+    expect(response.output[0]).toEqual({ id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [{ type: 'summary_text', text: 'The user wants two files read.' }], encrypted_content: 'sb:anthropic:EqQBCkYIBRgCKkC' });
     expect(response.output[4]).toMatchObject({ id: expect.stringMatching(/^ctc_/), call_id: 'call_c', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch\n', status: 'completed' });
     expect(response.usage).toEqual({ input_tokens: 2100, input_tokens_details: { cached_tokens: 2000 }, output_tokens: 95, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 2195 });
-    expect(JSON.stringify(events)).not.toContain('EqQBCkYIBRgCKkC');
+    expect(JSON.stringify(events)).not.toContain('"encrypted_content":"EqQBCkYIBRgCKkC"');
     for (const event of events.filter((candidate) => candidate.event === 'response.output_item.done')) {
       expect(response.output[Number(event.data.output_index)]).toEqual(event.data.item);
     }
