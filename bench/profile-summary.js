@@ -2,8 +2,14 @@
 // @ts-check
 /**
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`): the functions with the
- * most self time, and self time grouped by where the code lives (the gateway's
- * own dist/ files, each package in node_modules, Node's internals, GC).
+ * most self time, self time grouped by where the code lives (the gateway's
+ * own dist/ files, each package in node_modules, Node's internals, GC), and
+ * the gateway's own functions by total time (themselves and what they call).
+ *
+ * The profiler samples wall-clock time on the JS thread: on a busy machine a
+ * syscall that wakes another process (`writev` on a loopback socket) also
+ * collects the time this process waited to get the CPU back. Compare such
+ * native entries between processes of the same run, not across runs.
  *
  * Usage: node bench/profile-summary.js FILE.cpuprofile [--top N]
  */
@@ -24,6 +30,9 @@ if (!file) {
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 /** @type {Map<number, ProfileNode>} */
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+/** @type {Map<number, number>} */
+const parentOf = new Map();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 /** @type {Map<number, number>} self microseconds per node id */
 const selfTime = new Map();
 profile.samples.forEach((id, index) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
@@ -46,6 +55,19 @@ for (const [id, micros] of selfTime) {
   add(byPlace, place(frame.url), micros);
 }
 const busy = total - (byPlace.get('(idle)') ?? 0);
+
+/** @type {Map<string, number>} total (inclusive) microseconds of the gateway's own functions, each counted once per stack */
+const inclusive = new Map();
+for (const [id, micros] of selfTime) {
+  /** @type {Set<string>} */
+  const seen = new Set();
+  for (let current = /** @type {number | undefined} */ (id); current !== undefined; current = parentOf.get(current)) {
+    const frame = nodes.get(current)?.callFrame;
+    if (!frame || !frame.url.includes('/dist/') || frame.url.includes('node_modules/')) continue;
+    seen.add(`${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`);
+  }
+  for (const key of seen) add(inclusive, key, micros);
+}
 
 /**
  * @param {Map<string, number>} map
@@ -87,3 +109,7 @@ process.stdout.write(`${file}\nbusy ${(busy / 1000).toFixed(0)} ms of ${(total /
 for (const [key, micros] of [...byPlace].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 20)) process.stdout.write(`${share(micros)}  ${key}\n`);
 process.stdout.write(`\nTop ${top} functions by self time:\n`);
 for (const [key, micros] of [...byFunction].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${share(micros)}  ${key}\n`);
+if (inclusive.size > 0) {
+  process.stdout.write(`\nTop ${top} functions of dist/ by total time (self and callees):\n`);
+  for (const [key, micros] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${share(micros)}  ${key}\n`);
+}

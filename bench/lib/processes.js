@@ -95,10 +95,10 @@ export function startFloorProxy(upstreamUrl) {
  * `switchboard serve` on a config folder, as a separate process.
  * @param {string} name
  * @param {string} configDir
- * @param {{ nodeArgs?: string[], env?: NodeJS.ProcessEnv }} [options]
+ * @param {{ nodeArgs?: string[], env?: NodeJS.ProcessEnv, bin?: string }} [options] `bin`: another build's bin/switchboard.js, to compare two builds
  */
 export function startGatewayProcess(name, configDir, options = {}) {
-  const args = [...(options.nodeArgs ?? []), path.join(repoRoot, 'bin/switchboard.js'), 'serve', '--config-dir', configDir, '--host', '127.0.0.1', '--port', '0', '--no-watch'];
+  const args = [...(options.nodeArgs ?? []), options.bin ?? path.join(repoRoot, 'bin/switchboard.js'), 'serve', '--config-dir', configDir, '--host', '127.0.0.1', '--port', '0', '--no-watch'];
   return startNode(name, args, (line) => {
     try {
       const parsed = JSON.parse(line);
