@@ -11,6 +11,7 @@
  *   --out FILE     where to write the JSON (default bench/results/bench-<time>.json)
  *   --only PHASES  comma-separated subset of: small, sizes, streams, memory, big-streams, flood
  *   --cpu-prof     run the gateways under --cpu-prof; profiles go next to the JSON
+ *   --gateway-bin FILE  another build's bin/switchboard.js (before/after comparisons; default this repo's)
  *   --strict       exit 1 when a target is missed
  */
 import { existsSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values: options } = parseArgs({
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
+    'gateway-bin': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -41,7 +43,7 @@ const { values: options } = parseArgs({
 });
 
 if (options.help) {
-  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood] [--cpu-prof] [--strict]\nSee docs/performance.md.\n');
+  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood] [--cpu-prof] [--gateway-bin FILE] [--strict]\nSee docs/performance.md.\n');
   process.exit(0);
 }
 
@@ -92,9 +94,10 @@ async function main() {
     await writeGatewayConfig(path.join(work, 'traces-off'), { fakeUrl: fake.url, traces: false });
     await writeGatewayConfig(path.join(work, 'traces-on'), { fakeUrl: fake.url, traces: { dir: path.join(work, 'traces') } });
     const nodeArgs = options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const gateway = await startGatewayProcess('gateway', path.join(work, 'traces-off'), { nodeArgs, env: providerKeyEnv });
+    const bin = options['gateway-bin'] === undefined ? undefined : path.resolve(options['gateway-bin']);
+    const gateway = await startGatewayProcess('gateway', path.join(work, 'traces-off'), { nodeArgs, env: providerKeyEnv, bin });
     services.push(gateway);
-    const traced = await startGatewayProcess('gateway (traces on)', path.join(work, 'traces-on'), { nodeArgs, env: providerKeyEnv });
+    const traced = await startGatewayProcess('gateway (traces on)', path.join(work, 'traces-on'), { nodeArgs, env: providerKeyEnv, bin });
     services.push(traced);
 
     const requests = await buildRequests(fake.url, floor.url, gateway.url, traced.url);

@@ -95,7 +95,7 @@ export function startFloorProxy(upstreamUrl) {
  * `switchboard serve` on a config folder, as a separate process.
  * @param {string} name
  * @param {string} configDir
- * @param {{ nodeArgs?: string[], env?: NodeJS.ProcessEnv, bin?: string }} [options] `bin`: another build's bin/switchboard.js, to compare two builds
+ * @param {{ nodeArgs?: string[], env?: NodeJS.ProcessEnv, bin?: string | undefined }} [options] `bin`: another build's bin/switchboard.js, to compare two builds
  */
 export function startGatewayProcess(name, configDir, options = {}) {
   const args = [...(options.nodeArgs ?? []), options.bin ?? path.join(repoRoot, 'bin/switchboard.js'), 'serve', '--config-dir', configDir, '--host', '127.0.0.1', '--port', '0', '--no-watch'];
