@@ -34,7 +34,7 @@ export async function countTokens(snapshot: ConfigSnapshot, route: RouteDecision
     try {
       const response = await callUpstream({
         provider,
-        dispatcher: pool.get(provider),
+        connection: pool.get(provider),
         path: endpointPaths.anthropic.countTokens!,
         headers: buildUpstreamHeaders(provider, 'anthropic', 'anthropic', clientHeaders),
         body: JSON.stringify({ ...body, model: target.model }),

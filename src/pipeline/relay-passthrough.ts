@@ -24,7 +24,7 @@ export async function relayPassthrough(request: ModelRequest, target: Target, pr
   const sentAt = performance.now();
   const response = await callUpstream({
     provider,
-    dispatcher: pool.get(provider),
+    connection: pool.get(provider),
     path: endpointPaths[format].messages,
     headers: buildUpstreamHeaders(provider, format, request.inbound.format, request.headers),
     body,

@@ -39,7 +39,7 @@ export async function relayTranslated(request: ModelRequest, target: Target, pro
   const sentAt = performance.now();
   const response = await callUpstream({
     provider,
-    dispatcher: pool.get(provider),
+    connection: pool.get(provider),
     path: endpointPaths[upstreamFormat].messages,
     headers: buildUpstreamHeaders(provider, upstreamFormat, request.inbound.format, request.headers),
     body,

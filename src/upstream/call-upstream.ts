@@ -1,13 +1,15 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ResolvedProvider } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import type { ProviderConnection } from './dispatcher-pool.js';
 
 export interface UpstreamCall {
   provider: ResolvedProvider;
-  dispatcher: Dispatcher;
+  connection: ProviderConnection;
+  /** The endpoint path of the format (`/v1/messages`, `/chat/completions`...), appended to the base URL's path. */
   path: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
   signal: AbortSignal;
 }
 
@@ -20,9 +22,9 @@ export type UpstreamResponse = Dispatcher.ResponseData;
  */
 export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse> {
   try {
-    return await request(call.provider.baseUrl + call.path, {
+    return await call.connection.pool.request({
       method: 'POST',
-      dispatcher: call.dispatcher,
+      path: call.connection.pathPrefix + call.path,
       headers: call.headers,
       body: call.body,
       signal: call.signal,

@@ -1,43 +1,55 @@
-import { Agent } from 'undici';
+import { Pool } from 'undici';
 import type { ResolvedProvider } from '../config/snapshot.js';
 
+/** A provider's connection pool with its base URL split once: the origin for the pool, the path prefix for each request. */
+export interface ProviderConnection {
+  pool: Pool;
+  /** Path part of `base_url` without a trailing slash (`/v1`, `/api/v1`, or empty). */
+  pathPrefix: string;
+}
+
 /**
- * One pooled keep-alive undici Agent per provider. A reload that changes a
- * provider's connection settings gets a fresh Agent; the old one is closed
- * gracefully, so requests already on it finish undisturbed.
+ * One pooled keep-alive undici Pool per provider, talking to its origin
+ * directly (no per-request URL parsing or Agent lookup). A reload that
+ * changes a provider's URL or connection settings gets a fresh Pool; the old
+ * one is closed gracefully, so requests already on it finish undisturbed.
  */
 export class DispatcherPool {
-  private readonly agents = new Map<string, { settings: string; agent: Agent }>();
+  private readonly connections = new Map<string, { settings: string; connection: ProviderConnection }>();
 
-  get(provider: ResolvedProvider): Agent {
-    const settings = `${provider.maxConnections}|${provider.timeouts.connectMs}|${provider.timeouts.firstByteMs}|${provider.timeouts.idleMs}`;
-    const existing = this.agents.get(provider.name);
-    if (existing && existing.settings === settings) return existing.agent;
-    const agent = new Agent({
-      connections: provider.maxConnections,
-      connect: { timeout: provider.timeouts.connectMs },
-      headersTimeout: provider.timeouts.firstByteMs,
-      bodyTimeout: provider.timeouts.idleMs,
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
-    });
-    this.agents.set(provider.name, { settings, agent });
-    if (existing) void existing.agent.close().catch(() => undefined);
-    return agent;
+  get(provider: ResolvedProvider): ProviderConnection {
+    const settings = `${provider.baseUrl}|${provider.maxConnections}|${provider.timeouts.connectMs}|${provider.timeouts.firstByteMs}|${provider.timeouts.idleMs}`;
+    const existing = this.connections.get(provider.name);
+    if (existing && existing.settings === settings) return existing.connection;
+    const url = new URL(provider.baseUrl);
+    const connection: ProviderConnection = {
+      pool: new Pool(url.origin, {
+        connections: provider.maxConnections,
+        connect: { timeout: provider.timeouts.connectMs },
+        headersTimeout: provider.timeouts.firstByteMs,
+        bodyTimeout: provider.timeouts.idleMs,
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+      }),
+      pathPrefix: url.pathname.replace(/\/+$/, ''),
+    };
+    this.connections.set(provider.name, { settings, connection });
+    if (existing) void existing.connection.pool.close().catch(() => undefined);
+    return connection;
   }
 
-  /** Closes agents of providers that no longer exist. */
+  /** Closes the pools of providers that no longer exist. */
   retainOnly(names: ReadonlySet<string>): void {
-    for (const [name, entry] of this.agents) {
+    for (const [name, entry] of this.connections) {
       if (names.has(name)) continue;
-      this.agents.delete(name);
-      void entry.agent.close().catch(() => undefined);
+      this.connections.delete(name);
+      void entry.connection.pool.close().catch(() => undefined);
     }
   }
 
   async close(): Promise<void> {
-    const closing = [...this.agents.values()].map((entry) => entry.agent.close().catch(() => undefined));
-    this.agents.clear();
+    const closing = [...this.connections.values()].map((entry) => entry.connection.pool.close().catch(() => undefined));
+    this.connections.clear();
     await Promise.all(closing);
   }
 }
