@@ -2,7 +2,6 @@ import type { CanonicalResponse } from '../canonical/types.js';
 import type { ResolvedTraces } from '../config/snapshot.js';
 import { getCodec } from '../formats/index.js';
 import { RawJson } from '../traces/raw-json.js';
-import { extractSessionId } from '../traces/session-id.js';
 import type { TraceRecord } from '../traces/trace-record.js';
 import type { FinishedRequest } from './finished-request.js';
 
@@ -26,7 +25,7 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
     profile: finished.profile,
     rule: finished.route ? { index: finished.route.rule, match: finished.route.match } : null,
     config: finished.configVersion,
-    session: extractSessionId(finished.headers, finished.body) ?? null,
+    session: finished.session,
     user_agent: typeof userAgent === 'string' ? userAgent : null,
     inbound: finished.inbound,
     model: finished.model,
@@ -50,7 +49,7 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
     warnings: outcome.warnings,
   };
   if (settings.capture === 'full') {
-    record.request = finished.rawBody === undefined ? (finished.body ?? null) : new RawJson(finished.rawBody);
+    record.request = finished.rawBody === undefined ? null : new RawJson(finished.rawBody);
     record.response = responseBody(finished, assembled);
   }
   return record;
@@ -61,11 +60,12 @@ function responseBody(finished: FinishedRequest, assembled: CanonicalResponse | 
   // A relayed answer is embedded as the provider sent it (settleOutcome parsed it, so it is JSON).
   if (typeof outcome.response === 'string') return outcome.assembled ? new RawJson(outcome.response) : outcome.response;
   if (!assembled || finished.model === null) return null;
-  // A streamed answer, written as the one message the client would have got without streaming.
-  const codec = getCodec(finished.inbound.format);
+  // A streamed answer, written as the one message the client would have got without streaming. A passthrough
+  // request has no canonical form; its answer needs none but the client's tool kinds, which the upstream's own
+  // events already carried into the assembled parts.
+  const request = finished.canonical ?? { model: finished.model, stream: true, system: [], messages: [], tools: [] };
   try {
-    const request = codec.decodeRequest(finished.body).value;
-    return codec.encodeResponse(assembled, { clientModel: finished.model, request });
+    return getCodec(finished.inbound.format).encodeResponse(assembled, { clientModel: finished.model, request });
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import type { WireFormat } from '../canonical/types.js';
+import type { CanonicalRequest, WireFormat } from '../canonical/types.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
 import type { RequestOutcome } from './model-request.js';
 
@@ -17,8 +17,11 @@ export interface FinishedRequest {
   headers: Record<string, string | string[] | undefined>;
   model: string | null;
   stream: boolean;
-  body: unknown;
+  /** The coding agent's session id (Claude Code's metadata or header, Codex's header). */
+  session: string | null;
   /** The body as received, when it parsed as JSON; the trace embeds it as is. */
   rawBody: string | undefined;
+  /** The request in canonical form, when a translation made one (the trace writes a streamed answer with it). */
+  canonical: CanonicalRequest | undefined;
   outcome: RequestOutcome;
 }

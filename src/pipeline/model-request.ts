@@ -17,9 +17,13 @@ export interface ModelRequest {
   profile: CompiledProfile;
   inbound: { format: WireFormat; path: string };
   headers: ClientHeaders;
-  /** The body as received, for the passthrough fast path. */
+  /** The body as received, for the passthrough fast path and the trace. */
   rawBody: string;
-  body: Record<string, unknown>;
+  /**
+   * The parsed body while something still needs it. Passthrough drops it once the request is on
+   * its way, so a long stream holds one copy of a 400 KiB history, not two; `bodyOf` re-parses.
+   */
+  body: Record<string, unknown> | undefined;
   clientModel: string;
   stream: boolean;
   route: RouteDecision;
@@ -27,6 +31,12 @@ export interface ModelRequest {
   abort: AbortController;
   /** The canonical form, decoded once and only when a route needs translation or the mock. */
   canonical?: CanonicalRequest;
+}
+
+/** The parsed body, parsed again if it was dropped (a fallback to another format after a passthrough attempt). */
+export function bodyOf(request: ModelRequest): Record<string, unknown> {
+  request.body ??= JSON.parse(request.rawBody) as Record<string, unknown>;
+  return request.body;
 }
 
 export interface AttemptRecord {

@@ -5,7 +5,7 @@ import { callUpstream, upstreamTransportError } from '../upstream/call-upstream.
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { buildUpstreamHeaders, endpointPaths } from '../upstream/upstream-request.js';
 import type { ClientResponse } from './client-response.js';
-import type { ModelRequest, RequestOutcome } from './model-request.js';
+import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
 import { relayStream } from './relay-stream.js';
 import { replaceTopLevelString } from './replace-top-level-string.js';
 import { relayedHeaders, isEventStream } from './response-headers.js';
@@ -21,6 +21,7 @@ export async function relayPassthrough(request: ModelRequest, target: Target, pr
   const format = provider.format as WireFormat;
   const codec = getCodec(format);
   const body = target.model === request.clientModel ? request.rawBody : swapModel(request, target.model);
+  request.body = undefined;
   const sentAt = performance.now();
   const response = await callUpstream({
     provider,
@@ -56,5 +57,5 @@ export async function relayPassthrough(request: ModelRequest, target: Target, pr
 }
 
 function swapModel(request: ModelRequest, model: string): string {
-  return replaceTopLevelString(request.rawBody, 'model', model) ?? JSON.stringify({ ...request.body, model });
+  return replaceTopLevelString(request.rawBody, 'model', model) ?? JSON.stringify({ ...bodyOf(request), model });
 }

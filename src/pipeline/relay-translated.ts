@@ -10,7 +10,7 @@ import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { mockResponseParts } from '../upstream/mock-provider.js';
 import { buildUpstreamHeaders, endpointPaths } from '../upstream/upstream-request.js';
 import type { ClientResponse } from './client-response.js';
-import type { ModelRequest, RequestOutcome } from './model-request.js';
+import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
 import { relayStream } from './relay-stream.js';
 import { isEventStream, relayedHeaders } from './response-headers.js';
 import { createTranslatingTransform } from './stream-transforms.js';
@@ -19,9 +19,10 @@ import { readUpstreamHttpError } from './upstream-errors.js';
 /** The client's request in canonical form, decoded once per request however many attempts it takes. */
 export function canonicalRequestOf(request: ModelRequest, outcome: RequestOutcome): CanonicalRequest {
   if (request.canonical) return request.canonical;
-  const decoded = refuseTooDeep(() => getCodec(request.inbound.format).decodeRequest(request.body));
+  const decoded = refuseTooDeep(() => getCodec(request.inbound.format).decodeRequest(bodyOf(request)));
   addWarnings(outcome, decoded.warnings);
   request.canonical = decoded.value;
+  request.body = undefined;
   return decoded.value;
 }
 

@@ -24,7 +24,9 @@ export interface RequestContext {
   handled?: boolean;
   model?: string;
   stream?: boolean;
-  body?: unknown;
+  /** Set once the body parsed as JSON. */
+  parsed?: boolean;
+  session?: string;
 }
 
 declare module 'fastify' {
@@ -130,8 +132,9 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
       headers: request.headers,
       model: context.model ?? null,
       stream: context.stream ?? false,
-      body: context.body,
-      rawBody: context.body === undefined ? undefined : (request.body as string),
+      session: context.session ?? null,
+      rawBody: context.parsed ? (request.body as string) : undefined,
+      canonical: undefined,
       outcome,
     });
   }

@@ -6,6 +6,7 @@ import { countTokens } from '../pipeline/count-tokens.js';
 import { handleModelRequest } from '../pipeline/handle-model-request.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
 import { resolveRoute } from '../routing/resolve-route.js';
+import { extractSessionId } from '../traces/session-id.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
 
@@ -32,35 +33,20 @@ export function registerModelRoutes(app: FastifyInstance, state: GatewayState): 
 }
 
 async function serveModelRequest(state: GatewayState, request: FastifyRequest, reply: FastifyReply, format: WireFormat): Promise<void> {
-  const { context, body, route, model } = routeBody(request);
+  const context = request.gateway!;
+  const modelRequest = modelRequestOf(request, format);
   const caller = context.caller!;
+  const { route, clientModel: model } = modelRequest;
   context.handled = true;
   reply.hijack();
-  const abort = new AbortController();
   const raw = reply.raw;
   raw.on('close', () => {
-    if (!raw.writableFinished) abort.abort();
+    if (!raw.writableFinished) modelRequest.abort.abort();
   });
   const client = new ClientResponse(raw, {
     'x-switchboard-request-id': context.id,
     'x-switchboard-config': context.snapshot.version,
   });
-  const modelRequest: ModelRequest = {
-    id: context.id,
-    startedAt: context.startedAt,
-    startedAtIso: context.startedAtIso,
-    snapshot: context.snapshot,
-    key: caller.key,
-    profile: caller.profile,
-    inbound: { format, path: request.url.split('?')[0]! },
-    headers: request.headers,
-    rawBody: request.body as string,
-    body,
-    clientModel: model,
-    stream: body.stream === true,
-    route,
-    abort,
-  };
   state.inFlight++;
   if (modelRequest.stream) state.inFlightStreams++;
   try {
@@ -78,8 +64,9 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
       headers: request.headers,
       model,
       stream: modelRequest.stream,
-      body,
+      session: context.session ?? null,
       rawBody: modelRequest.rawBody,
+      canonical: modelRequest.canonical,
       outcome,
     });
   } finally {
@@ -88,11 +75,36 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
   }
 }
 
+/**
+ * The pipeline's view of a routed request. Built in its own function so the parsed body is
+ * referenced only from the ModelRequest, which drops it once passthrough no longer needs it.
+ */
+function modelRequestOf(request: FastifyRequest, format: WireFormat): ModelRequest {
+  const { context, body, route, model } = routeBody(request);
+  return {
+    id: context.id,
+    startedAt: context.startedAt,
+    startedAtIso: context.startedAtIso,
+    snapshot: context.snapshot,
+    key: context.caller!.key,
+    profile: context.caller!.profile,
+    inbound: { format, path: request.url.split('?')[0]! },
+    headers: request.headers,
+    rawBody: request.body as string,
+    body,
+    clientModel: model,
+    stream: body.stream === true,
+    route,
+    abort: new AbortController(),
+  };
+}
+
 /** Parses the JSON body and resolves the route; a failure here is answered by the error handler. */
 function routeBody(request: FastifyRequest): { context: RequestContext; body: Record<string, unknown>; model: string; route: NonNullable<ReturnType<typeof resolveRoute>> } {
   const context = request.gateway!;
   const body = parseBody(request.body);
-  context.body = body;
+  context.parsed = true;
+  context.session = extractSessionId(request.headers, body);
   context.stream = body.stream === true;
   const model = body.model;
   if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');
