@@ -59,6 +59,14 @@ export class GatewayMetrics {
     });
   }
 
+  /**
+   * prom-client hashes a label object on every inc/observe; the children of label sets seen before
+   * are kept here, found by one string key instead. Bounded by the config (see the class comment).
+   */
+  private readonly requestChildren = new Map<string, { inc(value?: number): void }>();
+  private readonly tokenChildren = new Map<string, Record<'input' | 'output' | 'cacheRead' | 'cacheWrite' | 'reasoning', { inc(value: number): void }>>();
+  private readonly timingChildren = new Map<string, { duration: { observe(value: number): void }; ttft: { observe(value: number): void } }>();
+
   recordReload(result: 'applied' | 'unchanged' | 'refused'): void {
     this.reloads.inc({ result });
   }
@@ -68,10 +76,25 @@ export class GatewayMetrics {
     const { outcome } = finished;
     const provider = outcome.provider ?? 'none';
     const rule = finished.route ? finished.route.match : 'none';
-    this.requests.inc({ key: finished.keyName ?? 'none', profile: finished.profile ?? 'none', rule, provider, status: String(outcome.status) });
-    const labels = { inbound: finished.inbound.format, provider, stream: String(finished.stream) };
-    this.duration.observe(labels, finished.durationMs / 1000);
-    if (finished.ttftMs !== null) this.ttft.observe(labels, finished.ttftMs / 1000);
+    const key = finished.keyName ?? 'none';
+    const profile = finished.profile ?? 'none';
+    const status = String(outcome.status);
+    const requestKey = `${key}\u0000${profile}\u0000${rule}\u0000${provider}\u0000${status}`;
+    let requestChild = this.requestChildren.get(requestKey);
+    if (!requestChild) {
+      requestChild = this.requests.labels({ key, profile, rule, provider, status });
+      this.requestChildren.set(requestKey, requestChild);
+    }
+    requestChild.inc();
+    const timingKey = `${finished.inbound.format}\u0000${provider}\u0000${finished.stream}`;
+    let timing = this.timingChildren.get(timingKey);
+    if (!timing) {
+      const labels = { inbound: finished.inbound.format, provider, stream: String(finished.stream) };
+      timing = { duration: this.duration.labels(labels), ttft: this.ttft.labels(labels) };
+      this.timingChildren.set(timingKey, timing);
+    }
+    timing.duration.observe(finished.durationMs / 1000);
+    if (finished.ttftMs !== null) timing.ttft.observe(finished.ttftMs / 1000);
     for (const attempt of outcome.attempts) {
       const attemptProvider = attempt.target.slice(0, attempt.target.indexOf('/'));
       this.attempts.inc({ provider: attemptProvider, result: attempt.error === null ? 'ok' : attempt.error.startsWith('skipped') ? 'skipped' : 'error' });
@@ -82,12 +105,18 @@ export class GatewayMetrics {
     }
     const usage = outcome.usage;
     if (usage && finished.keyName !== null) {
-      const key = finished.keyName;
-      this.tokens.inc({ key, provider, kind: 'input' }, usage.inputTokens);
-      this.tokens.inc({ key, provider, kind: 'output' }, usage.outputTokens);
-      if (usage.cacheReadTokens) this.tokens.inc({ key, provider, kind: 'cache_read' }, usage.cacheReadTokens);
-      if (usage.cacheWriteTokens) this.tokens.inc({ key, provider, kind: 'cache_write' }, usage.cacheWriteTokens);
-      if (usage.reasoningTokens) this.tokens.inc({ key, provider, kind: 'reasoning' }, usage.reasoningTokens);
+      const tokenKey = `${key}\u0000${provider}`;
+      let tokens = this.tokenChildren.get(tokenKey);
+      if (!tokens) {
+        const child = (kind: string): { inc(value: number): void } => this.tokens.labels({ key, provider, kind });
+        tokens = { input: child('input'), output: child('output'), cacheRead: child('cache_read'), cacheWrite: child('cache_write'), reasoning: child('reasoning') };
+        this.tokenChildren.set(tokenKey, tokens);
+      }
+      tokens.input.inc(usage.inputTokens);
+      tokens.output.inc(usage.outputTokens);
+      if (usage.cacheReadTokens) tokens.cacheRead.inc(usage.cacheReadTokens);
+      if (usage.cacheWriteTokens) tokens.cacheWrite.inc(usage.cacheWriteTokens);
+      if (usage.reasoningTokens) tokens.reasoning.inc(usage.reasoningTokens);
     }
   }
 }

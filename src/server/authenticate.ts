@@ -8,6 +8,14 @@ export interface Caller {
 }
 
 /**
+ * Hashes of secrets that matched a key, so a busy key costs one map lookup instead of a SHA-256 per
+ * request. Keyed by the secret, which the process holds anyway while it serves that key's requests;
+ * valid across reloads, since the lookup still goes through the current snapshot's hashes.
+ */
+const knownHashes = new Map<string, string>();
+const maxKnownHashes = 4096;
+
+/**
  * Finds the caller's key by the SHA-256 of the presented secret: the secret
  * is never compared as text (no timing side channel on a string compare, and
  * the config holds only hashes). Then picks the active profile, or the one
@@ -16,8 +24,11 @@ export interface Caller {
 export function authenticate(snapshot: ConfigSnapshot, headers: Record<string, string | string[] | undefined>): Caller {
   const secret = presentedSecret(headers);
   if (secret === undefined) throw new GatewayError('SB_AUTH_MISSING_KEY', 'no API key: send it in the x-api-key header or as Authorization: Bearer <key>');
-  const key = snapshot.keysBySha256.get(createHash('sha256').update(secret).digest('hex'));
+  const hash = knownHashes.get(secret) ?? createHash('sha256').update(secret).digest('hex');
+  const key = snapshot.keysBySha256.get(hash);
   if (!key) throw new GatewayError('SB_AUTH_INVALID_KEY', 'invalid API key');
+  // Only secrets that matched a key are remembered, so a flood of bad keys cannot grow the cache.
+  if (knownHashes.size < maxKnownHashes) knownHashes.set(secret, hash);
   if (key.disabled) throw new GatewayError('SB_AUTH_KEY_DISABLED', `API key "${key.name}" is disabled`);
   const asked = headers['x-switchboard-profile'];
   const profileName = typeof asked === 'string' && asked !== '' ? asked : key.profile;
