@@ -1,16 +1,15 @@
 import type { WireFormat } from '../canonical/types.js';
 import type { ResolvedProvider, Target } from '../config/snapshot.js';
 import { getCodec } from '../formats/index.js';
-import { callUpstream, upstreamTransportError } from '../upstream/call-upstream.js';
+import { upstreamTransportError } from '../upstream/call-upstream.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
-import { buildUpstreamHeaders, endpointPaths } from '../upstream/upstream-request.js';
 import type { ClientResponse } from './client-response.js';
 import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
 import { relayStream } from './relay-stream.js';
 import { replaceTopLevelString } from './replace-top-level-string.js';
 import { relayedHeaders, isEventStream } from './response-headers.js';
+import { sendToProvider } from './send-to-provider.js';
 import { createPassthroughTransform } from './stream-transforms.js';
-import { readUpstreamHttpError } from './upstream-errors.js';
 
 /**
  * The fast path for a provider that speaks the client's format: the body is
@@ -20,19 +19,9 @@ import { readUpstreamHttpError } from './upstream-errors.js';
 export async function relayPassthrough(request: ModelRequest, target: Target, provider: ResolvedProvider, client: ClientResponse, outcome: RequestOutcome, pool: DispatcherPool): Promise<void> {
   const format = provider.format as WireFormat;
   const codec = getCodec(format);
-  const body = target.model === request.clientModel ? request.rawBody : swapModel(request, target.model);
+  const sending = sendToProvider(request, provider, format, target.model === request.clientModel ? request.rawBody : swapModel(request, target.model), outcome, pool);
   request.body = undefined;
-  const sentAt = performance.now();
-  const response = await callUpstream({
-    provider,
-    connection: pool.get(provider),
-    path: endpointPaths[format].messages,
-    headers: buildUpstreamHeaders(provider, format, request.inbound.format, request.headers),
-    body,
-    signal: request.abort.signal,
-  });
-  outcome.upstreamMs = performance.now() - sentAt;
-  if (response.statusCode >= 400) throw await readUpstreamHttpError(response, provider, codec);
+  const response = await sending;
   const headers = relayedHeaders(response.headers);
 
   if (isEventStream(response.headers)) {

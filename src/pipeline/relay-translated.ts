@@ -5,16 +5,15 @@ import type { CanonicalRequest, TranslationWarning, WireFormat } from '../canoni
 import type { ResolvedProvider, Target } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { getCodec } from '../formats/index.js';
-import { callUpstream, upstreamTransportError } from '../upstream/call-upstream.js';
+import { upstreamTransportError } from '../upstream/call-upstream.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { mockResponseParts } from '../upstream/mock-provider.js';
-import { buildUpstreamHeaders, endpointPaths } from '../upstream/upstream-request.js';
 import type { ClientResponse } from './client-response.js';
 import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
 import { relayStream } from './relay-stream.js';
 import { isEventStream, relayedHeaders } from './response-headers.js';
+import { sendToProvider } from './send-to-provider.js';
 import { createTranslatingTransform } from './stream-transforms.js';
-import { readUpstreamHttpError } from './upstream-errors.js';
 
 /** The client's request in canonical form, decoded once per request however many attempts it takes. */
 export function canonicalRequestOf(request: ModelRequest, outcome: RequestOutcome): CanonicalRequest {
@@ -32,22 +31,8 @@ export async function relayTranslated(request: ModelRequest, target: Target, pro
   const upstreamCodec = getCodec(upstreamFormat);
   const clientCodec = getCodec(request.inbound.format);
   const canonical = canonicalRequestOf(request, outcome);
-  const encoded = refuseTooDeep(() => upstreamCodec.encodeRequest(canonical, target.model));
-  addWarnings(outcome, encoded.warnings);
-  const body = refuseTooDeep(() => JSON.stringify(encoded.value));
   const context: EncodeContext = { clientModel: request.clientModel, request: canonical };
-
-  const sentAt = performance.now();
-  const response = await callUpstream({
-    provider,
-    connection: pool.get(provider),
-    path: endpointPaths[upstreamFormat].messages,
-    headers: buildUpstreamHeaders(provider, upstreamFormat, request.inbound.format, request.headers),
-    body,
-    signal: request.abort.signal,
-  });
-  outcome.upstreamMs = performance.now() - sentAt;
-  if (response.statusCode >= 400) throw await readUpstreamHttpError(response, provider, upstreamCodec);
+  const response = await sendToProvider(request, provider, upstreamFormat, upstreamBody(canonical, upstreamFormat, target.model, outcome), outcome, pool);
   const headers = relayedHeaders(response.headers);
 
   if (canonical.stream && isEventStream(response.headers)) {
@@ -108,6 +93,13 @@ export async function relayMock(request: ModelRequest, target: Target, provider:
   client.sendJson(200, body);
   outcome.response = body;
   outcome.assembled = assembled;
+}
+
+/** The provider's request body, written by its codec. */
+function upstreamBody(canonical: CanonicalRequest, format: WireFormat, model: string, outcome: RequestOutcome): string {
+  const encoded = refuseTooDeep(() => getCodec(format).encodeRequest(canonical, model));
+  addWarnings(outcome, encoded.warnings);
+  return refuseTooDeep(() => JSON.stringify(encoded.value));
 }
 
 /**
