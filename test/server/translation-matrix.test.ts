@@ -187,6 +187,8 @@ describe('every client format against every provider format: a tool loop, stream
       const first = stream ? await client.responses.stream({ model, input, tools, store: false }).finalResponse() : await client.responses.create({ model, input, tools, store: false });
       expect(first.model).toBe(model);
       expect(first.status).toBe('completed');
+      const reasoning = first.output.find((item) => item.type === 'reasoning') as OpenAI.Responses.ResponseReasoningItem | undefined;
+      expect(reasoning?.summary.map((entry) => entry.text).join('')).toBe('I should list the files.');
       const call = first.output.find((item) => item.type === 'function_call') as OpenAI.Responses.ResponseFunctionToolCall;
       expect(call).toMatchObject({ name: 'bash' });
       expect(JSON.parse(call.arguments)).toEqual({ command: 'ls -la' });
