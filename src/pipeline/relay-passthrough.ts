@@ -5,7 +5,7 @@ import { upstreamTransportError } from '../upstream/call-upstream.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import type { ClientResponse } from './client-response.js';
 import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
-import { relayStream } from './relay-stream.js';
+import { relayEventStream } from './relay-stream.js';
 import { replaceTopLevelString } from './replace-top-level-string.js';
 import { relayedHeaders, isEventStream } from './response-headers.js';
 import { sendToProvider } from './send-to-provider.js';
@@ -26,11 +26,7 @@ export async function relayPassthrough(request: ModelRequest, target: Target, pr
 
   if (isEventStream(response.headers)) {
     const transform = createPassthroughTransform(codec, provider, request.clientModel, target.model);
-    const result = await relayStream(response.body, transform, client, headers, (error) => upstreamTransportError(error, provider), request.abort.signal);
-    outcome.clientAborted = result.clientAborted;
-    outcome.status = 200;
-    outcome.assembled = transform.assembled();
-    return;
+    return relayEventStream(response, transform, client, headers, provider, request.abort.signal, outcome);
   }
 
   let text: string;

@@ -1,7 +1,11 @@
 import type { SseEvent } from '../canonical/stream.js';
+import type { CanonicalResponse } from '../canonical/types.js';
+import type { ResolvedProvider } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { createSseParser } from '../sse/sse-parser.js';
+import { upstreamTransportError } from '../upstream/call-upstream.js';
 import type { ClientResponse } from './client-response.js';
+import type { RequestOutcome } from './model-request.js';
 
 /**
  * What a stream relay does with each upstream event. `pending` collects the
@@ -66,4 +70,23 @@ export async function relayStream(
   }
   client.end();
   return { clientAborted: false };
+}
+
+/**
+ * Relays an upstream event stream through a transform that also assembles the answer, and records
+ * the result in the request's outcome. Passthrough and translation differ only in the transform.
+ */
+export async function relayEventStream(
+  response: { body: AsyncIterable<Buffer> },
+  transform: StreamTransform & { assembled(): CanonicalResponse | undefined },
+  client: ClientResponse,
+  headers: Record<string, string>,
+  provider: ResolvedProvider,
+  signal: AbortSignal,
+  outcome: RequestOutcome,
+): Promise<void> {
+  const result = await relayStream(response.body, transform, client, headers, (error) => upstreamTransportError(error, provider), signal);
+  outcome.clientAborted = result.clientAborted;
+  outcome.status = 200;
+  outcome.assembled = transform.assembled();
 }

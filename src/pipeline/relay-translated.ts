@@ -5,12 +5,11 @@ import type { CanonicalRequest, TranslationWarning, WireFormat } from '../canoni
 import type { ResolvedProvider, Target } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { getCodec } from '../formats/index.js';
-import { upstreamTransportError } from '../upstream/call-upstream.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { mockResponseParts } from '../upstream/mock-provider.js';
 import type { ClientResponse } from './client-response.js';
 import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
-import { relayStream } from './relay-stream.js';
+import { relayEventStream } from './relay-stream.js';
 import { isEventStream, relayedHeaders } from './response-headers.js';
 import { sendToProvider } from './send-to-provider.js';
 import { createTranslatingTransform } from './stream-transforms.js';
@@ -37,11 +36,7 @@ export async function relayTranslated(request: ModelRequest, target: Target, pro
 
   if (canonical.stream && isEventStream(response.headers)) {
     const transform = createTranslatingTransform(upstreamCodec, clientCodec, context, provider);
-    const result = await relayStream(response.body, transform, client, headers, (error) => upstreamTransportError(error, provider), request.abort.signal);
-    outcome.clientAborted = result.clientAborted;
-    outcome.status = 200;
-    outcome.assembled = transform.assembled();
-    return;
+    return relayEventStream(response, transform, client, headers, provider, request.abort.signal, outcome);
   }
 
   let parsed: unknown;

@@ -1,8 +1,9 @@
 import { readFile, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askRoute } from '../helpers/ask-route.js';
 import { startProcess, type GatewayProcess } from '../helpers/gateway-under-test.js';
-import { baseConfig, makeTempDir, testSecrets, writeConfig, type TestConfig } from '../helpers/test-config.js';
+import { baseConfig, makeTempDir, writeConfig, type TestConfig } from '../helpers/test-config.js';
 import { commitAll, git } from './gitops-test-kit.js';
 
 // The whole GitOps loop on one machine: a bare repository stands in for GitHub, a loop in this
@@ -14,15 +15,7 @@ function configRouting(target: string): TestConfig {
   return baseConfig({}, { rules: [{ model: 'claude-sonnet-4-5', to: target }], tests: [{ model: 'claude-sonnet-4-5', expect: target }] });
 }
 
-async function ask(url: string): Promise<{ status: number; route: string | null; config: string | null }> {
-  const response = await fetch(`${url}/anthropic/v1/messages`, {
-    method: 'POST',
-    headers: { 'x-api-key': testSecrets.alice, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
-  });
-  await response.arrayBuffer();
-  return { status: response.status, route: response.headers.get('x-switchboard-route'), config: response.headers.get('x-switchboard-config') };
-}
+const ask = (url: string): ReturnType<typeof askRoute> => askRoute(url);
 
 /**
  * git-sync's contract, in miniature: every `periodMs` fetch the branch; on a new commit, check it

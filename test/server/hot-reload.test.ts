@@ -3,21 +3,14 @@ import { cp, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { askRoute } from '../helpers/ask-route.js';
 import { startProcess, type GatewayProcess } from '../helpers/gateway-under-test.js';
-import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
+import { baseConfig, makeTempDir, writeConfig } from '../helpers/test-config.js';
 
 const providers = { mock: { format: 'mock' } };
 const profileRoutingTo = (target: string): Record<string, unknown> => ({ rules: [{ model: 'claude-sonnet-4-5', to: target }] });
 
-async function ask(url: string): Promise<{ status: number; route: string | null; config: string | null }> {
-  const response = await fetch(`${url}/anthropic/v1/messages`, {
-    method: 'POST',
-    headers: { 'x-api-key': testSecrets.alice, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
-  });
-  await response.arrayBuffer();
-  return { status: response.status, route: response.headers.get('x-switchboard-route'), config: response.headers.get('x-switchboard-config') };
-}
+const ask = (url: string): ReturnType<typeof askRoute> => askRoute(url);
 
 /** Sends requests back to back until stopped; every answer must be a 200. */
 function keepAsking(url: string): { stop(): Promise<{ total: number; failures: string[] }> } {
