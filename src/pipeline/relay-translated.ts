@@ -1,4 +1,5 @@
-import type { EncodeContext } from '../canonical/codec.js';
+import type { EncodeContext, FormatCodec } from '../canonical/codec.js';
+import type { StreamPart } from '../canonical/stream.js';
 import { createStreamAccumulator } from '../canonical/accumulate-stream.js';
 import { responseToStreamParts } from '../canonical/response-to-stream-parts.js';
 import type { CanonicalRequest, TranslationWarning, WireFormat } from '../canonical/types.js';
@@ -46,21 +47,13 @@ export async function relayTranslated(request: ModelRequest, target: Target, pro
     throw new GatewayError('SB_UPSTREAM_BAD_RESPONSE', `provider "${provider.name}" sent a response that is not JSON`, { cause: error });
   }
   const decoded = upstreamCodec.decodeResponse(parsed);
-  if (canonical.stream) {
-    // The provider answered a stream request with one JSON body: stream it to the client anyway.
-    const transform = createTranslatingTransform(undefined, clientCodec, context, provider);
-    for (const part of responseToStreamParts(decoded)) transform.pushPart(part);
-    client.startStream(headers);
-    await client.write(transform.pending);
-    client.end();
-    outcome.assembled = transform.assembled();
-  } else {
-    const body = JSON.stringify(clientCodec.encodeResponse(decoded, context));
-    client.sendJson(200, body, headers);
-    outcome.response = body;
-    outcome.assembled = decoded;
-  }
+  // A provider that answers a stream request with one JSON body still gets streamed to the client.
+  if (canonical.stream) return answerFromParts(responseToStreamParts(decoded), clientCodec, context, provider, client, outcome, headers);
+  const body = JSON.stringify(clientCodec.encodeResponse(decoded, context));
+  client.sendJson(200, body, headers);
   outcome.status = 200;
+  outcome.response = body;
+  outcome.assembled = decoded;
 }
 
 /** The built-in mock provider, answering in the client's format. */
@@ -68,13 +61,25 @@ export async function relayMock(request: ModelRequest, target: Target, provider:
   const clientCodec = getCodec(request.inbound.format);
   const canonical = canonicalRequestOf(request, outcome);
   const context: EncodeContext = { clientModel: request.clientModel, request: canonical };
-  const parts = mockResponseParts(canonical, target.model, `mock-${request.id}`);
   outcome.upstreamMs = 0;
+  return answerFromParts(mockResponseParts(canonical, target.model, `mock-${request.id}`), clientCodec, context, provider, client, outcome, {});
+}
+
+/** Answers with a whole answer held as canonical parts: streamed in one write, or as one JSON body. */
+async function answerFromParts(
+  parts: Iterable<StreamPart>,
+  clientCodec: FormatCodec,
+  context: EncodeContext,
+  provider: ResolvedProvider,
+  client: ClientResponse,
+  outcome: RequestOutcome,
+  headers: Record<string, string>,
+): Promise<void> {
   outcome.status = 200;
-  if (canonical.stream) {
+  if (context.request.stream) {
     const transform = createTranslatingTransform(undefined, clientCodec, context, provider);
     for (const part of parts) transform.pushPart(part);
-    client.startStream();
+    client.startStream(headers);
     await client.write(transform.pending);
     client.end();
     outcome.assembled = transform.assembled();
@@ -83,9 +88,9 @@ export async function relayMock(request: ModelRequest, target: Target, provider:
   const accumulator = createStreamAccumulator();
   for (const part of parts) accumulator.push(part);
   const assembled = accumulator.result();
-  if (!assembled) throw new GatewayError('SB_INTERNAL', 'mock provider produced no answer');
+  if (!assembled) throw new GatewayError('SB_INTERNAL', `provider "${provider.name}" produced no answer`);
   const body = JSON.stringify(clientCodec.encodeResponse(assembled, context));
-  client.sendJson(200, body);
+  client.sendJson(200, body, headers);
   outcome.response = body;
   outcome.assembled = assembled;
 }

@@ -4,7 +4,7 @@ import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider, sse } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
-import { chatChunk, chatTextStream } from '../helpers/wire-transcripts.js';
+import { chatChunk, chatTextStream, chatTurnCompletion } from '../helpers/wire-transcripts.js';
 
 /** Faults of a chat-format provider behind an Anthropic client: every one must reach the client as an error in its own format. */
 describe('upstream faults on a translated route', () => {
@@ -39,6 +39,14 @@ describe('upstream faults on a translated route', () => {
     const answer = await ask(false);
     expect(answer.status).toBe(502);
     expect(JSON.parse(answer.text)).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+  });
+
+  it('a provider that answers a stream request with one JSON body is still streamed to the client', async () => {
+    upstream.reply(() => ({ kind: 'json', body: chatTurnCompletion('deepseek-chat', { text: 'whole answer' }) }));
+    const client = new Anthropic({ apiKey: testSecrets.alice, baseURL: `${gateway.address}/anthropic`, maxRetries: 0 });
+    const message = await client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
+    expect(message.content).toMatchObject([{ type: 'text', text: 'whole answer' }]);
+    expect(message.stop_reason).toBe('end_turn');
   });
 
   it('a malformed event in the middle of a stream ends it with an error event', async () => {
