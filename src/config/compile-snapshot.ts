@@ -83,6 +83,8 @@ function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.P
     },
     retry: { maxRetries: settings.retry?.max_retries ?? 1, backoffMs: settings.retry?.backoff_ms ?? 250 },
     maxConnections: settings.max_connections ?? 128,
+    ...(settings.max_output_tokens === undefined ? {} : { maxOutputTokens: settings.max_output_tokens }),
+    maxTokensField: settings.max_tokens_field ?? 'max_tokens',
   };
 }
 

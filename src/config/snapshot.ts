@@ -49,6 +49,10 @@ export interface ResolvedProvider {
   timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
   retry: { maxRetries: number; backoffMs: number };
   maxConnections: number;
+  /** Cap on the output token limit of translated requests. */
+  maxOutputTokens?: number;
+  /** The field that carries the output token limit on translated `openai-chat` requests. */
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
 }
 
 export interface ResolvedKey {

@@ -84,6 +84,17 @@ export interface ProviderSettings {
    * @asType integer
    */
   max_connections?: number;
+  /**
+   * Highest output token limit this provider accepts. A translated request asking for more is sent with this limit instead, and the trace line says so. DeepSeek's `deepseek-chat`, for one, refuses more than 8192, while Claude Code asks for 32000 or more.
+   * @minimum 1
+   * @asType integer
+   */
+  max_output_tokens?: number;
+  /**
+   * `openai-chat` only: the field that carries the output token limit on translated requests. Most OpenAI-compatible servers (DeepSeek, OpenRouter, vLLM, Ollama) read `max_tokens`; OpenAI's own Chat Completions API wants `max_completion_tokens` for its reasoning models.
+   * @default "max_tokens"
+   */
+  max_tokens_field?: 'max_tokens' | 'max_completion_tokens';
 }
 
 /** Timeouts for calls to one provider, in milliseconds. */

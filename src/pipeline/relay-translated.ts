@@ -32,7 +32,7 @@ export async function relayTranslated(request: ModelRequest, target: Target, pro
   const clientCodec = getCodec(request.inbound.format);
   const canonical = canonicalRequestOf(request, outcome);
   const context: EncodeContext = { clientModel: request.clientModel, request: canonical };
-  const response = await sendToProvider(request, provider, upstreamFormat, upstreamBody(canonical, upstreamFormat, target.model, outcome), outcome, pool);
+  const response = await sendToProvider(request, provider, upstreamFormat, upstreamBody(canonical, provider, target.model, outcome), outcome, pool);
   const headers = relayedHeaders(response.headers);
 
   if (canonical.stream && isEventStream(response.headers)) {
@@ -95,11 +95,24 @@ async function answerFromParts(
   outcome.assembled = assembled;
 }
 
-/** The provider's request body, written by its codec. */
-function upstreamBody(canonical: CanonicalRequest, format: WireFormat, model: string, outcome: RequestOutcome): string {
-  const encoded = refuseTooDeep(() => getCodec(format).encodeRequest(canonical, model));
+/** The provider's request body, written by its codec, within the provider's configured limits. */
+function upstreamBody(canonical: CanonicalRequest, provider: ResolvedProvider, model: string, outcome: RequestOutcome): string {
+  const format = provider.format as WireFormat;
+  let request = canonical;
+  if (provider.maxOutputTokens !== undefined && (canonical.maxOutputTokens ?? 0) > provider.maxOutputTokens) {
+    // Claude Code asks for 32k-128k output tokens; a provider with a lower ceiling refuses the whole request.
+    outcome.warnings.push(`compatibility max_tokens: ${canonical.maxOutputTokens} lowered to ${provider.maxOutputTokens}, the max_output_tokens of provider "${provider.name}"`);
+    request = { ...canonical, maxOutputTokens: provider.maxOutputTokens };
+  }
+  const encoded = refuseTooDeep(() => getCodec(format).encodeRequest(request, model));
   addWarnings(outcome, encoded.warnings);
-  return refuseTooDeep(() => JSON.stringify(encoded.value));
+  const body = encoded.value;
+  // The chat writer follows OpenAI (`max_completion_tokens`); most OpenAI-compatible servers read only `max_tokens`.
+  if (format === 'openai-chat' && provider.maxTokensField === 'max_tokens' && body.max_completion_tokens !== undefined && body.max_tokens === undefined) {
+    body.max_tokens = body.max_completion_tokens;
+    delete body.max_completion_tokens;
+  }
+  return refuseTooDeep(() => JSON.stringify(body));
 }
 
 /**

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       timeouts: { connectMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 },
       retry: { maxRetries: 1, backoffMs: 250 },
       maxConnections: 128,
+      maxTokensField: 'max_tokens',
     });
     expect(config.providers.get('mock')?.baseUrl).toBe('');
     expect(config.traces).toEqual({

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
@@ -108,5 +110,32 @@ describe('request bodies nested too deeply to translate', () => {
       await upstream.close();
       await temp.remove();
     }
+  });
+});
+
+describe('provider output limits on translated requests', () => {
+  it('lowers the output limit to the provider ceiling, names it in the trace, and writes max_tokens for OpenAI-compatible servers', async () => {
+    const temp = await makeTempDir();
+    const upstream = await new FakeProvider().start();
+    upstream.reply(() => ({ kind: 'json', body: chatTurnCompletion('deepseek-chat', { text: 'ok' }) }));
+    const config = baseConfig({ chat: { format: 'openai-chat', base_url: upstream.url, max_output_tokens: 8192 }, openai: { format: 'openai-chat', base_url: upstream.url, max_tokens_field: 'max_completion_tokens' } }, { rules: [{ model: 'to-openai', to: 'openai/gpt-5' }], default: 'chat/deepseek-chat' }, path.join(temp.dir, 'traces'));
+    await writeConfig(temp.dir, config);
+    const gateway = await startInProcess(temp.dir);
+    try {
+      // Claude Code's sizes; the SDK itself refuses them without streaming, so plain fetch.
+      const ask = (model: string): Promise<Response> =>
+        fetch(`${gateway.address}/anthropic/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': testSecrets.alice }, body: JSON.stringify({ model, max_tokens: 32000, messages: [{ role: 'user', content: 'x' }] }) });
+      expect((await ask('claude-sonnet-4-5')).status).toBe(200);
+      expect(upstream.requests[0]!.body).toMatchObject({ max_tokens: 8192 });
+      expect(upstream.requests[0]!.body.max_completion_tokens).toBeUndefined();
+      expect((await ask('to-openai')).status).toBe(200);
+      expect(upstream.requests[1]!.body).toMatchObject({ max_completion_tokens: 32000 });
+    } finally {
+      await gateway.stop();
+      await upstream.close();
+    }
+    const line = JSON.parse((await readFile(path.join(temp.dir, 'traces', 'traces.jsonl'), 'utf8')).split('\n')[0]!) as { warnings: string[] };
+    expect(line.warnings).toContain('compatibility max_tokens: 32000 lowered to 8192, the max_output_tokens of provider "chat"');
+    await temp.remove();
   });
 });
