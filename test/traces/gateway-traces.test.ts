@@ -127,7 +127,14 @@ describe('trace lines written by the gateway', () => {
         }).then((response) => response.text(), () => undefined);
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Kill it mid-load once some lines are on disk (polled, so a busy machine does not make the test flaky).
+    const current = path.join(tracesDir, 'traces.jsonl');
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const text = await readFile(current, 'utf8').catch(() => '');
+      if (text.split('\n').length > 30) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await gateway.stop('SIGKILL');
     stop = true;
     await Promise.all(load);
