@@ -18,7 +18,8 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import { isRecord } from '../shared/tool-input.js';
 import { collectUnknownFields } from '../shared/unknown-fields.js';
 import { decodeAssistantItem, messageItemData } from './decode-response.js';
-import { partDataField, type ResponsesItemData, type ResponsesPartData, type ResponsesRequestData } from './provider-data.js';
+import { namespacedToolName } from './namespace-tools.js';
+import { partDataField, type ResponsesItemData, type ResponsesNamespaceData, type ResponsesPartData, type ResponsesRequestData } from './provider-data.js';
 import type {
   ResponsesCustomToolCallOutputItem,
   ResponsesFunctionCallOutputItem,
@@ -81,7 +82,7 @@ export function decodeResponsesRequest(body: unknown): Translated<CanonicalReque
     throw invalid('`input` must be a string or an array of items');
   }
 
-  if (Array.isArray(wire.tools)) request.tools = wire.tools.map((tool, index) => decodeTool(tool, index));
+  if (Array.isArray(wire.tools)) request.tools = decodeTools(wire.tools, data);
   if (wire.tool_choice !== undefined) {
     const choice = decodeToolChoice(wire.tool_choice);
     if (choice !== undefined) request.toolChoice = choice;
@@ -152,11 +153,14 @@ function decodeInput(items: unknown[], request: CanonicalRequest, warnings: Tran
       }
       case 'reasoning':
       case 'function_call':
-      case 'custom_tool_call':
+      case 'custom_tool_call': {
         leading = false;
-        if (item.type !== 'reasoning') callNames.set(item.call_id, item.name);
-        append('assistant', decodeAssistantItem(item));
+        const parts = decodeAssistantItem(item);
+        // The canonical name (`<namespace>__<member>` for a namespaced call) names the call's result too.
+        for (const part of parts) if (part.type === 'tool-call') callNames.set(part.id, part.name);
+        append('assistant', parts);
         return;
+      }
       case 'function_call_output':
       case 'custom_tool_call_output':
         leading = false;
@@ -301,8 +305,52 @@ function sourceFromUrl(url: string): ImagePart['source'] {
   return { kind: 'url', url };
 }
 
-function decodeTool(tool: ResponsesTool, index: number): CanonicalTool {
-  if (!isRecord(tool) || typeof tool.type !== 'string') throw invalid(`tools[${index}] must be an object with a type`);
+/** The request's tools; a `namespace` tool's members take its place, each a tool of its own (see namespace-tools.ts). */
+function decodeTools(tools: ResponsesTool[], data: ResponsesRequestData): CanonicalTool[] {
+  const taken = new Set(tools.flatMap((tool) => (isRecord(tool) && tool.type !== 'namespace' && typeof tool.name === 'string' ? [tool.name] : [])));
+  const result: CanonicalTool[] = [];
+  tools.forEach((tool, index) => {
+    const namespace = isRecord(tool) && tool.type === 'namespace' ? decodeNamespaceTool(tool, index, taken) : undefined;
+    if (namespace === undefined) {
+      result.push(decodeTool(tool, `tools[${index}]`));
+      return;
+    }
+    result.push(...namespace.tools);
+    (data.namespaces ??= []).push(namespace.data);
+  });
+  return result;
+}
+
+/**
+ * A `namespace` tool's members as tools named `<namespace>__<member>`. When
+ * a member is not a function or custom tool, or a combined name is not a
+ * valid tool name or is already taken, the namespace stays a hosted tool:
+ * only a Responses upstream gets it, other writers drop it with a warning.
+ */
+function decodeNamespaceTool(tool: Record<string, unknown>, index: number, taken: Set<string>): { tools: CanonicalTool[]; data: ResponsesNamespaceData } | undefined {
+  if (typeof tool.name !== 'string' || !Array.isArray(tool.tools) || tool.tools.length === 0) return undefined;
+  const tools: CanonicalTool[] = [];
+  const members: string[] = [];
+  for (const [memberIndex, member] of (tool.tools as unknown[]).entries()) {
+    if (!isRecord(member) || typeof member.type !== 'string') return undefined;
+    const decoded = decodeTool(member as unknown as ResponsesTool, `tools[${index}].tools[${memberIndex}]`);
+    if (decoded.kind === 'builtin') return undefined;
+    const name = namespacedToolName(tool.name, decoded.name);
+    if (name === undefined || taken.has(name) || tools.some((other) => other.name === name)) return undefined;
+    members.push(decoded.name);
+    tools.push({ ...decoded, name });
+  }
+  for (const member of tools) taken.add(member.name);
+  const data: ResponsesNamespaceData = { name: tool.name, members };
+  const extra = collectUnknownFields(tool, namespaceToolFields);
+  if (extra !== undefined) data.extra = extra;
+  return { tools, data };
+}
+
+const namespaceToolFields = new Set(['type', 'name', 'tools']);
+
+function decodeTool(tool: ResponsesTool, path: string): CanonicalTool {
+  if (!isRecord(tool) || typeof tool.type !== 'string') throw invalid(`${path} must be an object with a type`);
   if (tool.type === 'function' && typeof tool.name === 'string') {
     const parameters = isRecord(tool.parameters) ? tool.parameters : {};
     // Responses treats an absent `strict` as true (Chat Completions as false): keep the meaning, and the absence for the way back.

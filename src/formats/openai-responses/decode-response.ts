@@ -4,6 +4,7 @@ import { decodeClientSignature } from '../shared/reasoning-signature.js';
 import { isRecord } from '../shared/tool-input.js';
 import { decodeResponsesFinishReason } from './map-finish-reason.js';
 import { decodeResponsesUsage } from './map-usage.js';
+import { canonicalCallName } from './namespace-tools.js';
 import { partDataField, type ResponsesItemData, type ResponsesPartData } from './provider-data.js';
 import type {
   ResponsesCustomToolCallItem,
@@ -160,5 +161,5 @@ function decodeToolCall(item: ResponsesFunctionCallItem | ResponsesCustomToolCal
   if (typeof item.id === 'string') itemData.id = item.id;
   if (typeof item.status === 'string') itemData.status = item.status;
   if (typeof item.namespace === 'string') itemData.namespace = item.namespace;
-  return { type: 'tool-call', id: item.call_id, name: item.name, kind, input: typeof input === 'string' ? input : '', ...partDataField(Object.keys(itemData).length > 0 ? { item: itemData } : {}) };
+  return { type: 'tool-call', id: item.call_id, name: canonicalCallName(item.name, item.namespace), kind, input: typeof input === 'string' ? input : '', ...partDataField(Object.keys(itemData).length > 0 ? { item: itemData } : {}) };
 }

@@ -16,7 +16,8 @@ import { encodeClientSignature } from '../shared/reasoning-signature.js';
 import { foreignProviderDataWarnings } from '../shared/provider-data-warnings.js';
 import { effortForBudget } from '../shared/reasoning-effort.js';
 import { unwrapCustomToolInput, wrapCustomToolInput } from '../shared/tool-input.js';
-import { responsesPartData, type ResponsesItemData, type ResponsesRequestData } from './provider-data.js';
+import { createNamespacedNames, namespaceMembers, wireCallName, type NamespacedNames } from './namespace-tools.js';
+import { responsesPartData, type ResponsesItemData, type ResponsesNamespaceData, type ResponsesRequestData } from './provider-data.js';
 import type { ResponsesInputContent, ResponsesTextFormat } from './wire-types.js';
 
 type Item = Record<string, unknown>;
@@ -35,6 +36,7 @@ export function encodeResponsesRequest(request: CanonicalRequest, upstreamModel:
   foreignProviderDataWarnings(request.providerData, 'openai-responses', warnings);
   const data = request.providerData?.['openai-responses'] as ResponsesRequestData | undefined;
   const tools = createToolKinds(request.tools);
+  const namespaces = createNamespacedNames(request);
   const body: Record<string, unknown> = { model: upstreamModel };
 
   const { instructions, items: systemItems } = encodeSystem(request.system);
@@ -52,7 +54,7 @@ export function encodeResponsesRequest(request: CanonicalRequest, upstreamModel:
         input.push(...encodeUserParts(message.content, tools, customCallIds, path, warnings));
         break;
       case 'assistant':
-        input.push(...encodeAssistantItems(message.content, { mode: 'input', tools, customCallIds, droppedReasoning }));
+        input.push(...encodeAssistantItems(message.content, { mode: 'input', tools, namespaces, customCallIds, droppedReasoning }));
         break;
       default: {
         const unexpected: never = message;
@@ -66,7 +68,7 @@ export function encodeResponsesRequest(request: CanonicalRequest, upstreamModel:
   const onlyText = input.length === 1 ? plainUserText(request) : undefined;
   body.input = data?.shape?.inputString === true && onlyText !== undefined ? onlyText : input;
 
-  if (request.tools.length > 0) body.tools = encodeResponsesTools(request.tools, warnings);
+  if (request.tools.length > 0) body.tools = encodeResponsesTools(request.tools, warnings, data?.namespaces);
   const toolChoice = data?.toolChoice ?? encodeResponsesToolChoice(request.toolChoice, tools);
   if (toolChoice !== undefined) body.tool_choice = toolChoice;
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
@@ -115,6 +117,8 @@ interface AssistantItemOptions {
   /** `output`: items of a response (ids and statuses always present); `input`: history items of a request (only what the source had). */
   mode: 'output' | 'input';
   tools: ToolKinds;
+  /** Canonical names of namespace members, written back as `{name, namespace}`. */
+  namespaces: NamespacedNames;
   /** Collects the ids of calls written as `custom_tool_call`, so their results become `custom_tool_call_output`. */
   customCallIds?: Set<string>;
   /** Counts reasoning parts dropped in `input` mode. */
@@ -204,9 +208,10 @@ function encodeToolCall(part: Extract<AssistantPart, { type: 'tool-call' }>, ite
   const result: Item = output ? { id: item?.id ?? generateId(custom ? 'ctc_' : 'fc_'), type: custom ? 'custom_tool_call' : 'function_call', status: 'completed' } : { type: custom ? 'custom_tool_call' : 'function_call' };
   if (!output && item?.id !== undefined) result.id = item.id;
   if (!output && item?.status !== undefined) result.status = item.status;
-  if (item?.namespace !== undefined) result.namespace = item.namespace;
+  const wire = wireCallName(part.name, item?.namespace, options.namespaces);
+  if (wire.namespace !== undefined) result.namespace = wire.namespace;
   result.call_id = part.id;
-  result.name = part.name;
+  result.name = wire.name;
   if (custom) result.input = part.kind === 'custom' ? part.input : unwrapCustomToolInput(part.input);
   else result.arguments = part.kind === 'function' ? part.input : wrapCustomToolInput(part.input);
   return result;
@@ -322,9 +327,29 @@ function encodeInputContent(part: TextPart | ImagePart | DocumentPart, path: str
   }
 }
 
-/** The canonical tools as Responses tools; another format's hosted tools are dropped with a warning. */
-export function encodeResponsesTools(tools: CanonicalTool[], warnings: TranslationWarning[] | undefined): Item[] {
+/**
+ * The canonical tools as Responses tools; another format's hosted tools are
+ * dropped with a warning. Members of the request's `namespaces` go back into
+ * their namespace tool, which takes the place of its first member.
+ */
+export function encodeResponsesTools(tools: CanonicalTool[], warnings: TranslationWarning[] | undefined, namespaces: ResponsesNamespaceData[] | undefined): Item[] {
   const result: Item[] = [];
+  const members = namespaceMembers(namespaces);
+  const groups = new Map<ResponsesNamespaceData, Item[]>();
+  const push = (name: string, item: Item): void => {
+    const member = members.get(name);
+    if (member === undefined) {
+      result.push(item);
+      return;
+    }
+    let group = groups.get(member.namespace);
+    if (group === undefined) {
+      group = [];
+      groups.set(member.namespace, group);
+      result.push({ type: 'namespace', name: member.namespace.name, ...member.namespace.extra, tools: group });
+    }
+    group.push({ ...item, name: member.name });
+  };
   tools.forEach((tool, index) => {
     const data = tool.kind === 'builtin' ? undefined : (tool.providerData?.['openai-responses'] as { extra?: Item; shape?: { strict?: 'absent' | 'null' } } | undefined);
     switch (tool.kind) {
@@ -335,14 +360,14 @@ export function encodeResponsesTools(tools: CanonicalTool[], warnings: Translati
         // Responses defaults `strict` to true; a schema written for another format is rarely strict-compatible, so say false unless told.
         if (data?.shape?.strict === 'null') item.strict = null;
         else if (data?.shape?.strict !== 'absent' || tool.strict !== true) item.strict = tool.strict ?? false;
-        result.push({ ...item, ...data?.extra });
+        push(tool.name, { ...item, ...data?.extra });
         break;
       }
       case 'custom': {
         const item: Item = { type: 'custom', name: tool.name };
         if (tool.description !== undefined) item.description = tool.description;
         if (tool.format !== undefined) item.format = tool.format;
-        result.push({ ...item, ...data?.extra });
+        push(tool.name, { ...item, ...data?.extra });
         break;
       }
       case 'builtin':

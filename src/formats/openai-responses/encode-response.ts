@@ -3,12 +3,13 @@ import type { CanonicalResponse } from '../../canonical/types.js';
 import { createToolKinds, encodeAssistantItems, encodeResponsesToolChoice, encodeResponsesTools, encodeTextFormat } from './encode-request.js';
 import { encodeResponsesFinishReason } from './map-finish-reason.js';
 import { encodeResponsesUsage } from './map-usage.js';
+import { createNamespacedNames } from './namespace-tools.js';
 import type { ResponsesRequestData } from './provider-data.js';
 
 /** Writes a canonical response as a Responses `response` object for the client. */
 export function encodeResponsesResponse(response: CanonicalResponse, context: EncodeContext): Record<string, unknown> {
   const { status, incomplete_details } = encodeResponsesFinishReason(response.finishReason);
-  const output = encodeAssistantItems(response.content, { mode: 'output', tools: createToolKinds(context.request.tools) });
+  const output = encodeAssistantItems(response.content, { mode: 'output', tools: createToolKinds(context.request.tools), namespaces: createNamespacedNames(context.request) });
   return {
     ...createResponseShell(context, toResponseId(response.id), Math.floor(Date.now() / 1000)),
     status,
@@ -55,7 +56,7 @@ export function createResponseShell(context: EncodeContext, id: string, createdA
     temperature: request.temperature ?? 1,
     text: { format: encodeTextFormat(request.responseFormat ?? { type: 'text' }), verbosity: data?.verbosity ?? 'medium' },
     tool_choice: data?.toolChoice ?? encodeResponsesToolChoice(request.toolChoice, tools) ?? 'auto',
-    tools: encodeResponsesTools(request.tools, undefined),
+    tools: encodeResponsesTools(request.tools, undefined, data?.namespaces),
     top_logprobs: 0,
     top_p: request.topP ?? 1,
     truncation: extra.truncation ?? 'disabled',

@@ -13,6 +13,8 @@ export interface ResponsesRequestData {
   verbosity?: string | null;
   /** A `tool_choice` canonical cannot express (`allowed_tools`, a hosted tool type). */
   toolChoice?: unknown;
+  /** `namespace` tools, whose members canonical holds as tools named `<namespace>__<member>` (see namespace-tools.ts). */
+  namespaces?: ResponsesNamespaceData[];
   shape?: {
     /** `input` was a plain string. */
     inputString?: boolean;
@@ -21,6 +23,15 @@ export interface ResponsesRequestData {
     /** The reasoning summary came from the deprecated `generate_summary`. */
     generateSummary?: boolean;
   };
+}
+
+/** One `namespace` tool: what the writer needs to group its members again. */
+export interface ResponsesNamespaceData {
+  name: string;
+  /** The members' own names, in order. */
+  members: string[];
+  /** The namespace tool's other fields (`description`…), verbatim. */
+  extra?: Record<string, unknown>;
 }
 
 /**

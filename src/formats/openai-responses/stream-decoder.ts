@@ -4,7 +4,8 @@ import { decodeAssistantItem } from './decode-response.js';
 import { gatewayErrorType } from './encode-error.js';
 import { decodeResponsesFinishReason } from './map-finish-reason.js';
 import { decodeResponsesUsage } from './map-usage.js';
-import { partDataField } from './provider-data.js';
+import { canonicalCallName } from './namespace-tools.js';
+import { partDataField, type ResponsesItemData } from './provider-data.js';
 import type { ResponsesOutputItem, ResponsesResponse, ResponsesStreamEvent } from './wire-types.js';
 
 /** What the decoder knows about one output item while it streams. */
@@ -95,7 +96,11 @@ export function createResponsesStreamDecoder(emit: (part: StreamPart) => void): 
         state.blocks.set(0, block);
         items.set(outputIndex, state);
         const kind = item.type === 'custom_tool_call' ? 'custom' : 'function';
-        emit({ type: 'tool-call-start', index: block.index, id: item.call_id, name: item.name, kind, ...partDataField(item.id === undefined ? {} : { item: { id: item.id } }) });
+        const itemData: ResponsesItemData = {};
+        if (item.id !== undefined) itemData.id = item.id;
+        if (typeof item.namespace === 'string') itemData.namespace = item.namespace;
+        const name = canonicalCallName(item.name, item.namespace);
+        emit({ type: 'tool-call-start', index: block.index, id: item.call_id, name, kind, ...partDataField(Object.keys(itemData).length === 0 ? {} : { item: itemData }) });
         return;
       }
       default:

@@ -10,6 +10,8 @@ import { responsesErrorEventFields, responsesFailure } from './encode-error.js';
 import { createResponseShell, toResponseId } from './encode-response.js';
 import { encodeResponsesFinishReason } from './map-finish-reason.js';
 import { encodeResponsesUsage } from './map-usage.js';
+import { createNamespacedNames, wireCallName } from './namespace-tools.js';
+import { responsesPartData } from './provider-data.js';
 
 type Item = Record<string, unknown>;
 
@@ -22,7 +24,9 @@ type OpenBlock =
       itemId: string;
       outputIndex: number;
       callId: string;
+      /** The name as written: a namespace member's own name, its namespace beside it. */
       name: string;
+      namespace: string | undefined;
       /** Written as a `custom_tool_call` (else `function_call`). */
       custom: boolean;
       /**
@@ -46,6 +50,7 @@ type OpenBlock =
  */
 export function createResponsesStreamEncoder(context: EncodeContext, emit: (frame: string) => void): StreamEncoder {
   const tools = createToolKinds(context.request.tools);
+  const namespaces = createNamespacedNames(context.request);
   const blocks = new Map<number, OpenBlock>();
   const output: Item[] = [];
   let sequence = 0;
@@ -136,6 +141,7 @@ export function createResponsesStreamEncoder(context: EncodeContext, emit: (fram
           sendCallDelta(block, customInputJsonClosing);
         }
         const item: Item = { id: itemId, type: block.custom ? 'custom_tool_call' : 'function_call', status: 'completed', call_id: block.callId, name: block.name };
+        if (block.namespace !== undefined) item.namespace = block.namespace;
         if (block.custom) {
           item.input = block.input;
           send('response.custom_tool_call_input.done', { item_id: itemId, output_index: outputIndex, input: block.input });
@@ -234,11 +240,13 @@ export function createResponsesStreamEncoder(context: EncodeContext, emit: (fram
           const custom = isCustomCall(tools, part.name, part.kind);
           const convert = custom === (part.kind === 'custom') ? 'none' : custom ? 'unwrap' : 'wrap';
           const itemId = generateId(custom ? 'ctc_' : 'fc_');
+          const { name, namespace } = wireCallName(part.name, responsesPartData(part.providerData)?.item?.namespace, namespaces);
           const item: Item = custom
-            ? { id: itemId, type: 'custom_tool_call', status: 'in_progress', call_id: part.id, name: part.name, input: '' }
-            : { id: itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: part.id, name: part.name };
+            ? { id: itemId, type: 'custom_tool_call', status: 'in_progress', call_id: part.id, name, input: '' }
+            : { id: itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: part.id, name };
+          if (namespace !== undefined) item.namespace = namespace;
           const outputIndex = addItem(item);
-          blocks.set(part.index, { kind: 'call', itemId, outputIndex, callId: part.id, name: part.name, custom, convert, input: '' });
+          blocks.set(part.index, { kind: 'call', itemId, outputIndex, callId: part.id, name, namespace, custom, convert, input: '' });
           return;
         }
         case 'tool-call-delta': {

@@ -184,7 +184,15 @@ export interface ResponsesCustomTool {
   format?: Record<string, unknown>;
 }
 
-export type ResponsesTool = ResponsesFunctionTool | ResponsesCustomTool | { type: string; name?: string; [field: string]: unknown };
+/** Functions grouped under a name; the model calls a member with `namespace` set on the call item. */
+export interface ResponsesNamespaceTool {
+  type: 'namespace';
+  name: string;
+  description: string;
+  tools: Array<ResponsesFunctionTool | ResponsesCustomTool>;
+}
+
+export type ResponsesTool = ResponsesFunctionTool | ResponsesCustomTool | ResponsesNamespaceTool | { type: string; name?: string; [field: string]: unknown };
 
 export type ResponsesToolChoice =
   | 'auto'

@@ -14,6 +14,12 @@ export function readJsonFixture<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(readFixture(name)) as T;
 }
 
+/** The body of a request captured from a real client (test/fixtures/real-clients/). */
+export function readRealClientBody(name: string): Record<string, unknown> {
+  const capture = JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/real-clients/${name}`, import.meta.url)), 'utf8')) as { body: Record<string, unknown> };
+  return capture.body;
+}
+
 /** A recorded transcript as the SSE parser delivers it. */
 export function readSseFixture(name: string): SseEvent[] {
   const events: SseEvent[] = [];

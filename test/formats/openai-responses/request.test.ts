@@ -3,7 +3,7 @@ import type { CanonicalRequest, ReasoningPart, ToolCallPart } from '../../../src
 import { GatewayError } from '../../../src/errors/gateway-error.js';
 import { anthropicCodec } from '../../../src/formats/anthropic-messages/index.js';
 import { openaiResponsesCodec as codec } from '../../../src/formats/openai-responses/index.js';
-import { readJsonFixture } from './fixtures.js';
+import { readJsonFixture, readRealClientBody } from './fixtures.js';
 
 describe('openai-responses request decoding', () => {
   const body = readJsonFixture('codex-request.json');
@@ -66,6 +66,17 @@ describe('openai-responses request decoding', () => {
     expect(encoded.warnings).toEqual([]);
     expect(encoded.value).toEqual({ ...body, model: 'gpt-5.1-codex-max' });
   });
+
+  for (const name of ['codex-fallback-model-request-1.json', 'codex-fallback-model-request-3.json']) {
+    it(`round-trips Codex's fallback-model request ${name}, namespace tool included`, () => {
+      const fallback = readRealClientBody(name);
+      const decoded = codec.decodeRequest(fallback);
+      expect(decoded.warnings).toEqual([]);
+      const encoded = codec.encodeRequest(decoded.value, 'gpt-5.1-codex-max');
+      expect(encoded.warnings).toEqual([]);
+      expect(encoded.value).toEqual({ ...fallback, model: 'gpt-5.1-codex-max' });
+    });
+  }
 
   it('round-trips plain string input, typeless messages, images, files and item ids', () => {
     const simple = { model: 'gpt-4.1', input: 'Say hi', max_output_tokens: 50, temperature: 0.2, top_p: 0.9, user: 'u-1', stream: false };
