@@ -39,15 +39,17 @@ declare module 'fastify' {
   }
 }
 
-/** Fastify's own hard cap; the configured `body_limit_mb` (which can change on reload) is enforced below it. */
-const hardBodyLimitBytes = 1024 * 1024 * 1024;
 
 /** Builds the gateway's HTTP server: authentication before any body is read, one route per inbound API, errors in the caller's format. */
 export function createGatewayServer(state: GatewayState): FastifyInstance {
   const requestTimeout = state.store.current.server.requestTimeoutMs;
+  // Fastify stops reading a body past this limit, even one sent without content-length. A reload can
+  // lower the limit (checked below against content-length and the body read); raising it past the
+  // limit the server started with takes a restart.
+  const startupBodyLimit = state.store.current.server.bodyLimitBytes;
   const app = Fastify({
     logger: false,
-    bodyLimit: hardBodyLimitBytes,
+    bodyLimit: startupBodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: false,
     genReqId: () => randomUUID(),
@@ -61,7 +63,7 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
   app.removeAllContentTypeParsers();
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const limit = request.gateway?.snapshot.server.bodyLimitBytes ?? hardBodyLimitBytes;
+    const limit = request.gateway?.snapshot.server.bodyLimitBytes ?? startupBodyLimit;
     if (body.length > limit) return done(tooLarge(limit), undefined);
     let text: string;
     try {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +137,30 @@ describe('serving from the built-in mock provider', () => {
     const huge = await post('/anthropic/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 1, messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] }, auth);
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { error: { type: string } }).error.type).toBe('request_too_large');
+
+    // The same without content-length (chunked): the gateway stops reading at the 32 MiB limit and answers 413,
+    // while the client still has most of its 200 MiB to send.
+    let sentMiB = 0;
+    const answer = await new Promise<string>((resolve) => {
+      const address = new URL(url);
+      const socket = connect(Number(address.port), address.hostname);
+      let received = '';
+      socket.on('data', (data) => (received += data.toString()));
+      socket.on('close', () => resolve(received));
+      socket.on('error', () => undefined);
+      socket.write(`POST /anthropic/v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: ${testSecrets.alice}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`);
+      const chunk = `100000\r\n${'x'.repeat(0x100000)}\r\n`;
+      const pump = (): void => {
+        while (sentMiB < 200 && received === '' && !socket.destroyed) {
+          sentMiB++;
+          if (!socket.write(chunk)) return void socket.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toContain('"type":"request_too_large"');
+    expect(sentMiB).toBeLessThan(100);
   });
 
   it('answers Claude Code probes and lists the profile models in both formats', async () => {
