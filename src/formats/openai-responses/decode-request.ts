@@ -31,6 +31,7 @@ import type {
   ResponsesTextFormat,
   ResponsesTool,
 } from './wire-types.js';
+import { isHostedItem } from './wire-types.js';
 
 /** Fields with a canonical home; every other top-level field is kept verbatim in `providerData['openai-responses'].extra`. */
 const canonicalFields = new Set([
@@ -133,6 +134,11 @@ function decodeInput(items: unknown[], request: CanonicalRequest, warnings: Tran
     const path = `input[${index}]`;
     if (!isRecord(raw)) throw invalid(`${path} must be an object`);
     const item = raw as unknown as ResponsesInputItem;
+    if (isHostedItem(item)) {
+      leading = false;
+      warnings.push({ type: 'unsupported', path, message: `${item.type} is an item of an OpenAI-hosted tool; dropped` });
+      return;
+    }
     switch (item.type) {
       case undefined:
       case 'message': {
@@ -169,28 +175,6 @@ function decodeInput(items: unknown[], request: CanonicalRequest, warnings: Tran
       case 'item_reference':
         leading = false;
         warnings.push({ type: 'unsupported', path, message: `item_reference ${item.id} points at an item stored at OpenAI; dropped` });
-        return;
-      case 'web_search_call':
-      case 'file_search_call':
-      case 'computer_call':
-      case 'computer_call_output':
-      case 'tool_search_call':
-      case 'tool_search_output':
-      case 'compaction':
-      case 'image_generation_call':
-      case 'code_interpreter_call':
-      case 'local_shell_call':
-      case 'local_shell_call_output':
-      case 'shell_call':
-      case 'shell_call_output':
-      case 'apply_patch_call':
-      case 'apply_patch_call_output':
-      case 'mcp_list_tools':
-      case 'mcp_approval_request':
-      case 'mcp_approval_response':
-      case 'mcp_call':
-        leading = false;
-        warnings.push({ type: 'unsupported', path, message: `${item.type} is an item of an OpenAI-hosted tool; dropped` });
         return;
       default: {
         const unexpected: never = item;

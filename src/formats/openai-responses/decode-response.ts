@@ -14,6 +14,7 @@ import type {
   ResponsesReasoningItem,
   ResponsesResponse,
 } from './wire-types.js';
+import { isHostedItem } from './wire-types.js';
 
 /**
  * Reads a non-streaming Responses body into the canonical response. Items of
@@ -46,6 +47,8 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
  * request readers so both read `reasoning`, `function_call`… the same way.
  */
 export function decodeAssistantItem(item: ResponsesOutputItem | ResponsesMessageItem): AssistantPart[] {
+  // Hosted tools ran at OpenAI and have no canonical form.
+  if (isHostedItem(item)) return [];
   switch (item.type) {
     case 'message':
     case undefined:
@@ -56,26 +59,6 @@ export function decodeAssistantItem(item: ResponsesOutputItem | ResponsesMessage
       return [decodeToolCall(item, 'function', item.arguments)];
     case 'custom_tool_call':
       return [decodeToolCall(item, 'custom', item.input)];
-    case 'web_search_call':
-    case 'file_search_call':
-    case 'computer_call':
-    case 'computer_call_output':
-    case 'tool_search_call':
-    case 'tool_search_output':
-    case 'compaction':
-    case 'image_generation_call':
-    case 'code_interpreter_call':
-    case 'local_shell_call':
-    case 'local_shell_call_output':
-    case 'shell_call':
-    case 'shell_call_output':
-    case 'apply_patch_call':
-    case 'apply_patch_call_output':
-    case 'mcp_list_tools':
-    case 'mcp_approval_request':
-    case 'mcp_approval_response':
-    case 'mcp_call':
-      return [];
     default: {
       const unexpected: never = item;
       void unexpected;

@@ -122,26 +122,37 @@ export interface ResponsesHostedItem {
   id?: string;
 }
 
-export type ResponsesHostedItemType =
-  | 'web_search_call'
-  | 'file_search_call'
-  | 'computer_call'
-  | 'computer_call_output'
-  | 'tool_search_call'
-  | 'tool_search_output'
-  | 'compaction'
-  | 'image_generation_call'
-  | 'code_interpreter_call'
-  | 'local_shell_call'
-  | 'local_shell_call_output'
-  | 'shell_call'
-  | 'shell_call_output'
-  | 'apply_patch_call'
-  | 'apply_patch_call_output'
-  | 'mcp_list_tools'
-  | 'mcp_approval_request'
-  | 'mcp_approval_response'
-  | 'mcp_call';
+/** Item types of hosted tools and other OpenAI-only items, listed once for the type and for `isHostedItem`. */
+export const responsesHostedItemTypes = [
+  'web_search_call',
+  'file_search_call',
+  'computer_call',
+  'computer_call_output',
+  'tool_search_call',
+  'tool_search_output',
+  'compaction',
+  'image_generation_call',
+  'code_interpreter_call',
+  'local_shell_call',
+  'local_shell_call_output',
+  'shell_call',
+  'shell_call_output',
+  'apply_patch_call',
+  'apply_patch_call_output',
+  'mcp_list_tools',
+  'mcp_approval_request',
+  'mcp_approval_response',
+  'mcp_call',
+] as const;
+
+export type ResponsesHostedItemType = (typeof responsesHostedItemTypes)[number];
+
+const hostedItemTypes: ReadonlySet<string> = new Set(responsesHostedItemTypes);
+
+/** True for an item of a hosted tool (it ran at OpenAI; no other family can read or replay it). */
+export function isHostedItem(item: { type?: string | undefined }): item is ResponsesHostedItem {
+  return item.type !== undefined && hostedItemTypes.has(item.type);
+}
 
 export type ResponsesInputItem =
   | ResponsesMessageItem
