@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { EncodeContext, FormatCodec } from '../../../src/canonical/codec.js';
 import type { SseEvent, StreamPart } from '../../../src/canonical/stream.js';
 import type { CanonicalRequest } from '../../../src/canonical/types.js';
@@ -47,19 +45,4 @@ export function contextFor(request: Partial<CanonicalRequest> = {}, clientModel 
   return { clientModel, request: { model: clientModel, stream: true, system: [], messages: [], tools: [], ...request } };
 }
 
-/** Serves one fixed SSE body on every request, so the vendor SDKs can read an encoder's output as they read the real APIs. */
-export async function serveSse(body: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-      response.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+export { serveSse } from '../../helpers/serve-sse.js';

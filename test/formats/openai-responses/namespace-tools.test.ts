@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EncodeContext } from '../../../src/canonical/codec.js';
@@ -7,6 +5,7 @@ import type { StreamPart } from '../../../src/canonical/stream.js';
 import type { CanonicalResponse, ToolCallPart } from '../../../src/canonical/types.js';
 import { anthropicCodec } from '../../../src/formats/anthropic-messages/index.js';
 import { openaiResponsesCodec as codec } from '../../../src/formats/openai-responses/index.js';
+import { serveSse, type SseServer } from '../../helpers/serve-sse.js';
 import { decodeStream, parseFrames, readRealClientBody } from './fixtures.js';
 
 // Codex 0.169 sends its sub-agent functions in a `namespace` tool when it has no metadata for the model.
@@ -93,21 +92,13 @@ describe('openai-responses namespace tools: answering a Responses client', () =>
   });
 
   describe('streaming, read by the openai SDK', () => {
-    let server: Server;
-    let body = '';
+    let sse: SseServer;
     let client: OpenAI;
     beforeAll(async () => {
-      server = createServer((request, response) => {
-        request.resume();
-        request.on('end', () => {
-          response.writeHead(200, { 'content-type': 'text/event-stream' });
-          response.end(body);
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      client = new OpenAI({ apiKey: 'test', baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, maxRetries: 0 });
+      sse = await serveSse();
+      client = new OpenAI({ apiKey: 'test', baseURL: `${sse.url}/v1`, maxRetries: 0 });
     });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    afterAll(() => sse.close());
 
     const parts: StreamPart[] = [
       { type: 'response-start', id: 'msg_01', model: 'claude-sonnet-4-5' },
@@ -134,7 +125,7 @@ describe('openai-responses namespace tools: answering a Responses client', () =>
       expect(completed.event).toBe('response.completed');
       expect((completed.data.response as { output: unknown[] }).output).toEqual([expect.objectContaining(expectedItem)]);
 
-      body = frames.join('');
+      sse.body = frames.join('');
       const final = await client.responses.stream({ model: 'some-gateway-model', input: 'x' }).finalResponse();
       expect(final.output).toEqual([expect.objectContaining(expectedItem)]);
     });

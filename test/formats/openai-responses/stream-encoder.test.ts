@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import type { Response as OpenaiResponse, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +5,7 @@ import type { EncodeContext } from '../../../src/canonical/codec.js';
 import type { StreamPart } from '../../../src/canonical/stream.js';
 import { GatewayError } from '../../../src/errors/gateway-error.js';
 import { openaiResponsesCodec as codec } from '../../../src/formats/openai-responses/index.js';
+import { serveSse, type SseServer } from '../../helpers/serve-sse.js';
 import { decodeStream, parseFrames, readJsonFixture, readSseFixture } from './fixtures.js';
 
 /** The SDK's finalResponse() adds `parsed`/`parsed_arguments` (null without a parser); they are not on the wire. */
@@ -153,25 +152,17 @@ describe('openai-responses stream encoder framing', () => {
 });
 
 describe('openai-responses stream encoder with the openai SDK as client', () => {
-  let server: Server;
-  let body = '';
+  let sse: SseServer;
   let client: OpenAI;
 
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    client = new OpenAI({ apiKey: 'test', baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, maxRetries: 0 });
+    sse = await serveSse();
+    client = new OpenAI({ apiKey: 'test', baseURL: `${sse.url}/v1`, maxRetries: 0 });
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => sse.close());
 
   const serve = (frames: string[]): void => {
-    body = frames.join('');
+    sse.body = frames.join('');
   };
 
   it('responses.stream().finalResponse() rebuilds the same response the encoder completed with', async () => {
