@@ -6,7 +6,7 @@ import { decodeAnthropicStopReason } from './map-finish-reason.js';
 import { decodeAnthropicUsage } from './map-usage.js';
 import type { AnthropicResponseData } from './provider-data.js';
 import { decodeThinkingSignature } from '../shared/reasoning-signature.js';
-import type { AnthropicResponseBlock, AnthropicUsage } from './wire-types.js';
+import { isServerToolBlock, type AnthropicResponseBlock, type AnthropicUsage } from './wire-types.js';
 
 const knownResponseFields = new Set(['id', 'type', 'role', 'model', 'content', 'stop_reason', 'stop_sequence', 'usage']);
 const knownUsageFields = new Set(['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens']);
@@ -41,6 +41,7 @@ export function decodeAnthropicResponse(body: unknown): CanonicalResponse {
 }
 
 function decodeResponseBlock(block: AnthropicResponseBlock): AssistantPart | undefined {
+  if (isServerToolBlock(block)) return undefined;
   switch (block.type) {
     case 'text': {
       const rest = collectUnknownFields(block as unknown as Record<string, unknown>, knownTextFields);
@@ -54,17 +55,6 @@ function decodeResponseBlock(block: AnthropicResponseBlock): AssistantPart | und
       return { type: 'reasoning', text: '', redacted: block.data };
     case 'tool_use':
       return { type: 'tool-call', id: block.id, name: block.name, kind: 'function', input: JSON.stringify(block.input ?? {}) };
-    case 'server_tool_use':
-    case 'web_search_tool_result':
-    case 'web_fetch_tool_result':
-    case 'code_execution_tool_result':
-    case 'bash_code_execution_tool_result':
-    case 'text_editor_code_execution_tool_result':
-    case 'tool_search_tool_result':
-    case 'container_upload':
-    case 'search_result':
-      // Server-tool traffic runs inside Anthropic; no other format can show or replay it.
-      return undefined;
     default: {
       const unexpected: never = block;
       return unexpected;

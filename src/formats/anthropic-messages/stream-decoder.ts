@@ -5,7 +5,7 @@ import { toAnthropicErrorType } from '../shared/error-types.js';
 import { decodeAnthropicStopReason } from './map-finish-reason.js';
 import { decodeAnthropicUsage } from './map-usage.js';
 import { decodeThinkingSignature } from '../shared/reasoning-signature.js';
-import type { AnthropicMessageDeltaUsage, AnthropicStreamEvent } from './wire-types.js';
+import { isServerToolBlock, type AnthropicMessageDeltaUsage, type AnthropicStreamEvent } from './wire-types.js';
 
 type BlockKind = 'text' | 'reasoning' | 'tool-call' | 'ignored';
 
@@ -51,6 +51,11 @@ export function createAnthropicStreamDecoder(emit: (part: StreamPart) => void): 
       }
       case 'content_block_start': {
         const block = event.content_block;
+        if (isServerToolBlock(block)) {
+          // Server-tool blocks ran inside Anthropic; their deltas are skipped and later blocks renumbered.
+          blocks.set(event.index, { kind: 'ignored', index: -1 });
+          return;
+        }
         switch (block.type) {
           case 'text': {
             const index = open(event.index, 'text');
@@ -75,17 +80,6 @@ export function createAnthropicStreamDecoder(emit: (part: StreamPart) => void): 
             if (initial !== null && typeof initial === 'object' && Object.keys(initial).length > 0) emit({ type: 'tool-call-delta', index, inputDelta: JSON.stringify(initial) });
             return;
           }
-          case 'server_tool_use':
-          case 'web_search_tool_result':
-          case 'web_fetch_tool_result':
-          case 'code_execution_tool_result':
-          case 'bash_code_execution_tool_result':
-          case 'text_editor_code_execution_tool_result':
-          case 'tool_search_tool_result':
-          case 'container_upload':
-          case 'search_result':
-            blocks.set(event.index, { kind: 'ignored', index: -1 });
-            return;
           default: {
             const unexpected: never = block;
             blocks.set(event.index, { kind: 'ignored', index: -1 });

@@ -76,19 +76,30 @@ export interface AnthropicToolResultBlock {
   cache_control?: AnthropicCacheControl | null;
 }
 
-/** Server-tool blocks (web search, code execution…): carried by nothing canonical. */
+/** Server-tool block types (web search, code execution…), listed once for the type and for `isServerToolBlock`. */
+export const anthropicServerToolBlockTypes = [
+  'server_tool_use',
+  'web_search_tool_result',
+  'web_fetch_tool_result',
+  'code_execution_tool_result',
+  'bash_code_execution_tool_result',
+  'text_editor_code_execution_tool_result',
+  'tool_search_tool_result',
+  'container_upload',
+  'search_result',
+] as const;
+
+/** Server-tool blocks: carried by nothing canonical. */
 export interface AnthropicServerToolBlock {
-  type:
-    | 'server_tool_use'
-    | 'web_search_tool_result'
-    | 'web_fetch_tool_result'
-    | 'code_execution_tool_result'
-    | 'bash_code_execution_tool_result'
-    | 'text_editor_code_execution_tool_result'
-    | 'tool_search_tool_result'
-    | 'container_upload'
-    | 'search_result';
+  type: (typeof anthropicServerToolBlockTypes)[number];
   [field: string]: unknown;
+}
+
+const serverToolBlockTypes: ReadonlySet<string> = new Set(anthropicServerToolBlockTypes);
+
+/** True for a server-tool block: it ran inside Anthropic, and no other format can show or replay it. */
+export function isServerToolBlock(block: { type: string }): block is AnthropicServerToolBlock {
+  return serverToolBlockTypes.has(block.type);
 }
 
 export type AnthropicContentBlock =

@@ -114,3 +114,43 @@ describe('Anthropic stream encoder', () => {
     }
   });
 });
+
+describe('Anthropic server-tool blocks', () => {
+  it('are skipped in streams, with later blocks renumbered, and dropped from whole responses', () => {
+    const parts: StreamPart[] = [];
+    const decoder = anthropicCodec.createStreamDecoder((part) => parts.push(part));
+    const events: Array<[string, unknown]> = [
+      ['message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } }],
+      ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} } }],
+      ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"query":"x"}' } }],
+      ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+      ['content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [] } }],
+      ['content_block_stop', { type: 'content_block_stop', index: 1 }],
+      ['content_block_start', { type: 'content_block_start', index: 2, content_block: { type: 'text', text: '' } }],
+      ['content_block_delta', { type: 'content_block_delta', index: 2, delta: { type: 'text_delta', text: 'Found it.' } }],
+      ['content_block_stop', { type: 'content_block_stop', index: 2 }],
+      ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } }],
+      ['message_stop', { type: 'message_stop' }],
+    ];
+    for (const [event, data] of events) decoder.push({ event, data: JSON.stringify(data) });
+    decoder.end();
+    expect(parts.filter((part) => part.type !== 'response-start' && part.type !== 'usage' && part.type !== 'finish')).toEqual([
+      { type: 'text-start', index: 0 },
+      { type: 'text-delta', index: 0, text: 'Found it.' },
+      { type: 'text-end', index: 0 },
+    ]);
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: { unified: 'stop' } });
+
+    const response = anthropicCodec.decodeResponse({
+      id: 'msg_2',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude',
+      content: [{ type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'x' } }, { type: 'text', text: 'Found it.' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 5, output_tokens: 9 },
+    });
+    expect(response.content).toEqual([{ type: 'text', text: 'Found it.' }]);
+  });
+});
