@@ -6,6 +6,7 @@ import { decodeAnthropicStopReason } from './map-finish-reason.js';
 import { decodeAnthropicUsage } from './map-usage.js';
 import { decodeThinkingSignature } from '../shared/reasoning-signature.js';
 import { isServerToolBlock, type AnthropicMessageDeltaUsage, type AnthropicStreamEvent } from './wire-types.js';
+import { parseEventObject } from '../shared/parse-event-object.js';
 
 type BlockKind = 'text' | 'reasoning' | 'tool-call' | 'ignored';
 
@@ -154,18 +155,9 @@ export function createAnthropicStreamDecoder(emit: (part: StreamPart) => void): 
   return {
     push(event: SseEvent) {
       if (done) return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(event.data);
-      } catch {
-        fail('api_error', 'the upstream stream sent an event that is not JSON', 'SB_UPSTREAM_STREAM_BROKEN');
-        return;
-      }
-      if (parsed === null || typeof parsed !== 'object') {
-        fail('api_error', 'the upstream stream sent an event that is not a JSON object', 'SB_UPSTREAM_STREAM_BROKEN');
-        return;
-      }
-      handle(parsed as AnthropicStreamEvent);
+      const parsed = parseEventObject(event.data);
+      if (parsed === undefined) return fail('api_error', 'the upstream stream sent an event that is not a JSON object', 'SB_UPSTREAM_STREAM_BROKEN');
+      handle(parsed as unknown as AnthropicStreamEvent);
     },
     end() {
       if (done) return;

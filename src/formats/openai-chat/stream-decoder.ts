@@ -6,6 +6,7 @@ import { generateId } from '../shared/generate-id.js';
 import { decodeChatFinishReason } from './map-finish-reason.js';
 import { decodeChatUsage } from './map-usage.js';
 import type { ChatCompletionChunk, ChatDelta, ChatToolCallDelta, ChatUsage } from './wire-types.js';
+import { parseEventObject } from '../shared/parse-event-object.js';
 
 /**
  * Reads a Chat Completions chunk stream into canonical parts (first choice
@@ -108,17 +109,8 @@ export function createChatStreamDecoder(emit: (part: StreamPart) => void): Strea
         finish(finishReason ?? { unified: 'other' });
         return;
       }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(event.data);
-      } catch {
-        fail('api_error', 'the upstream stream sent a chunk that is not JSON', 'SB_UPSTREAM_STREAM_BROKEN');
-        return;
-      }
-      if (parsed === null || typeof parsed !== 'object') {
-        fail('api_error', 'the upstream stream sent a chunk that is not a JSON object', 'SB_UPSTREAM_STREAM_BROKEN');
-        return;
-      }
+      const parsed = parseEventObject(event.data);
+      if (parsed === undefined) return fail('api_error', 'the upstream stream sent a chunk that is not a JSON object', 'SB_UPSTREAM_STREAM_BROKEN');
       const error = (parsed as { error?: { message?: unknown; type?: unknown; code?: unknown } }).error;
       if (error !== undefined && error !== null) {
         // OpenAI reports a failure after the stream started as a data chunk holding only `error`.
@@ -126,7 +118,7 @@ export function createChatStreamDecoder(emit: (part: StreamPart) => void): Strea
         fail(toAnthropicErrorType(type, undefined), typeof error.message === 'string' ? error.message : 'upstream stream error');
         return;
       }
-      handleChunk(parsed as ChatCompletionChunk);
+      handleChunk(parsed as unknown as ChatCompletionChunk);
     },
     end() {
       if (done) return;

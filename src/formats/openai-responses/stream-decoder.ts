@@ -7,6 +7,7 @@ import { decodeResponsesUsage } from './map-usage.js';
 import { canonicalCallName } from './namespace-tools.js';
 import { partDataField, type ResponsesItemData } from './provider-data.js';
 import type { ResponsesOutputItem, ResponsesResponse, ResponsesStreamEvent } from './wire-types.js';
+import { parseEventObject } from '../shared/parse-event-object.js';
 
 /** What the decoder knows about one output item while it streams. */
 interface ItemState {
@@ -276,14 +277,9 @@ export function createResponsesStreamDecoder(emit: (part: StreamPart) => void): 
   return {
     push(event: SseEvent) {
       if (terminated) return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(event.data);
-      } catch {
-        fail('api_error', `malformed upstream event: ${event.data.slice(0, 200)}`, 'SB_UPSTREAM_STREAM_BROKEN');
-        return;
-      }
-      if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { type?: unknown }).type === 'string') handle(parsed as ResponsesStreamEvent);
+      const parsed = parseEventObject(event.data);
+      if (parsed === undefined) return fail('api_error', `malformed upstream event: ${event.data.slice(0, 200)}`, 'SB_UPSTREAM_STREAM_BROKEN');
+      if (typeof parsed.type === 'string') handle(parsed as unknown as ResponsesStreamEvent);
     },
     end() {
       if (!terminated) fail('api_error', 'the upstream stream ended before response.completed', 'SB_UPSTREAM_STREAM_BROKEN');
