@@ -3,7 +3,6 @@ import type {
   AssistantPart,
   CanonicalMessage,
   CanonicalRequest,
-  CanonicalTool,
   DocumentPart,
   ImagePart,
   ReasoningEffort,
@@ -18,20 +17,20 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import { isRecord } from '../shared/tool-input.js';
 import { collectUnknownFields } from '../shared/unknown-fields.js';
 import { decodeAssistantItem, messageItemData } from './decode-response.js';
-import { namespacedToolName } from './namespace-tools.js';
-import { partDataField, type ResponsesItemData, type ResponsesNamespaceData, type ResponsesPartData, type ResponsesRequestData } from './provider-data.js';
+import { decodeAdditionalTools, decodeTools } from './decode-tools.js';
+import { partDataField, type ResponsesItemData, type ResponsesPartData, type ResponsesRequestData } from './provider-data.js';
 import type {
+  ResponsesAgentMessageItem,
   ResponsesCustomToolCallOutputItem,
   ResponsesFunctionCallOutputItem,
   ResponsesInputContent,
-  ResponsesInputItem,
   ResponsesMessageContent,
   ResponsesMessageItem,
+  ResponsesOpenAIStateItemType,
   ResponsesRequestBody,
   ResponsesTextFormat,
-  ResponsesTool,
 } from './wire-types.js';
-import { isHostedItem } from './wire-types.js';
+import { isHostedItem, isKnownInputItem, isOpenAIStateItem } from './wire-types.js';
 
 /** Fields with a canonical home; every other top-level field is kept verbatim in `providerData['openai-responses'].extra`. */
 const canonicalFields = new Set([
@@ -74,16 +73,17 @@ export function decodeResponsesRequest(body: unknown): Translated<CanonicalReque
   if (wire.stream === false) shape.streamFalse = true;
   if (typeof wire.instructions === 'string') request.system.push({ type: 'text', text: wire.instructions });
 
+  // Tools first: Codex's `additional_tools` items in `input` add to them.
+  if (Array.isArray(wire.tools)) request.tools = decodeTools(wire.tools, data);
   if (typeof wire.input === 'string') {
     shape.inputString = true;
     request.messages.push({ role: 'user', content: [{ type: 'text', text: wire.input }] });
   } else if (Array.isArray(wire.input)) {
-    decodeInput(wire.input, request, warnings);
+    decodeInput(wire.input, request, data, warnings);
   } else if (wire.input !== undefined) {
     throw invalid('`input` must be a string or an array of items');
   }
 
-  if (Array.isArray(wire.tools)) request.tools = decodeTools(wire.tools, data);
   if (wire.tool_choice !== undefined) {
     const choice = decodeToolChoice(wire.tool_choice);
     if (choice !== undefined) request.toolChoice = choice;
@@ -97,7 +97,7 @@ export function decodeResponsesRequest(body: unknown): Translated<CanonicalReque
   if (typeof wire.max_output_tokens === 'number') request.maxOutputTokens = wire.max_output_tokens;
   if (typeof wire.temperature === 'number') request.temperature = wire.temperature;
   if (typeof wire.top_p === 'number') request.topP = wire.top_p;
-  const reasoning = decodeReasoning(wire.reasoning, shape);
+  const reasoning = decodeReasoning(wire.reasoning, shape, data);
   if (reasoning !== undefined) request.reasoning = reasoning;
   if (isRecord(wire.text)) {
     const format = decodeTextFormat(wire.text.format);
@@ -120,23 +120,57 @@ export function decodeResponsesRequest(body: unknown): Translated<CanonicalReque
   return { value: request, warnings };
 }
 
-function decodeInput(items: unknown[], request: CanonicalRequest, warnings: TranslationWarning[]): void {
+/**
+ * Folds the input items into canonical messages. Items with no canonical form
+ * are kept verbatim on the first part of the next item that has one
+ * (`itemsBefore`), or after the last (`itemsAfter`), so a Responses writer
+ * puts them back where they were; other writers leave them out, as the
+ * warnings here say, or refuse the request where leaving one out would change
+ * the conversation (`boundTo`).
+ */
+function decodeInput(items: unknown[], request: CanonicalRequest, data: ResponsesRequestData, warnings: TranslationWarning[]): void {
   const callNames = new Map<string, string>();
   let leading = true;
+  let pending: unknown[] = [];
+  /** Hands the items kept so far to the first of `parts`. */
+  const attachPending = (parts: Array<UserPart | AssistantPart | TextPart>): void => {
+    const first = parts[0];
+    if (pending.length === 0 || first === undefined) return;
+    const providerData = (first.providerData ??= {});
+    (providerData['openai-responses'] ??= {}).itemsBefore = pending;
+    pending = [];
+  };
   const append = (role: CanonicalMessage['role'], parts: Array<UserPart | AssistantPart>): void => {
     if (parts.length === 0) return;
+    attachPending(parts);
     const last = request.messages[request.messages.length - 1];
     if (last !== undefined && last.role === role) (last.content as Array<UserPart | AssistantPart>).push(...parts);
     else request.messages.push({ role, content: parts } as CanonicalMessage);
+  };
+  const keep = (raw: unknown): void => {
+    pending.push(raw);
   };
 
   items.forEach((raw, index) => {
     const path = `input[${index}]`;
     if (!isRecord(raw)) throw invalid(`${path} must be an object`);
-    const item = raw as unknown as ResponsesInputItem;
+    if (!isKnownInputItem(raw)) {
+      leading = false;
+      keep(raw);
+      warnings.push({ type: 'unsupported', path, message: `${JSON.stringify(raw.type)} is an item type this gateway does not know: kept for an openai-responses upstream, dropped for others` });
+      return;
+    }
+    const item = raw;
+    if (isOpenAIStateItem(item)) {
+      keep(raw);
+      if (item.type !== 'compaction_trigger') leading = false;
+      (request.boundTo ??= []).push({ format: 'openai-responses', path, reason: stateItemReason[item.type] });
+      return;
+    }
     if (isHostedItem(item)) {
       leading = false;
-      warnings.push({ type: 'unsupported', path, message: `${item.type} is an item of an OpenAI-hosted tool; dropped` });
+      keep(raw);
+      warnings.push({ type: 'unsupported', path, message: `${item.type} is an item of an OpenAI-hosted tool: kept for an openai-responses upstream, dropped for others` });
       return;
     }
     switch (item.type) {
@@ -148,8 +182,10 @@ function decodeInput(items: unknown[], request: CanonicalRequest, warnings: Tran
         }
         if (message.role === 'system' || message.role === 'developer') {
           const parts = decodeInstructionMessage(message, path, warnings);
-          if (leading) request.system.push(...parts);
-          else append('system', parts);
+          if (leading) {
+            attachPending(parts);
+            request.system.push(...parts);
+          } else append('system', parts);
           return;
         }
         leading = false;
@@ -174,7 +210,24 @@ function decodeInput(items: unknown[], request: CanonicalRequest, warnings: Tran
         return;
       case 'item_reference':
         leading = false;
-        warnings.push({ type: 'unsupported', path, message: `item_reference ${item.id} points at an item stored at OpenAI; dropped` });
+        keep(raw);
+        warnings.push({ type: 'unsupported', path, message: `item_reference ${item.id} points at an item stored at OpenAI: kept for an openai-responses upstream, dropped for others` });
+        return;
+      case 'additional_tools':
+        // Tool declarations, not conversation: the instructions after them still lead.
+        keep(raw);
+        decodeAdditionalTools(item, path, request.tools, data, warnings);
+        return;
+      case 'agent_message': {
+        leading = false;
+        const part = decodeAgentMessage(item, raw, path, warnings);
+        if (part === undefined) keep(raw);
+        else append('user', [part]);
+        return;
+      }
+      case 'configuration_update':
+        keep(raw);
+        warnings.push({ type: 'unsupported', path, message: 'configuration_update (a reasoning setting OpenAI applies from this point of the history): kept for an openai-responses upstream; others use the request\'s own reasoning setting' });
         return;
       default: {
         const unexpected: never = item;
@@ -182,6 +235,32 @@ function decodeInput(items: unknown[], request: CanonicalRequest, warnings: Tran
       }
     }
   });
+  if (pending.length > 0) data.itemsAfter = pending;
+}
+
+/** Why a provider of another format cannot be given the history without this item. */
+const stateItemReason: Record<ResponsesOpenAIStateItemType, string> = {
+  compaction: 'a compaction item is an OpenAI-encrypted summary of the conversation before it; without it the model would lose that history',
+  context_compaction: 'a context_compaction item is an OpenAI-encrypted summary of the conversation before it; without it the model would lose that history',
+  compaction_trigger: 'a compaction_trigger asks OpenAI to compact the conversation (Codex remote compaction); another provider would answer an ordinary turn instead',
+};
+
+/**
+ * A message between Codex agents. Plain text reaches other formats as a
+ * user turn that names its author; the Responses writer puts the item back
+ * as it came. Encrypted content only OpenAI can read: kept for it alone.
+ */
+function decodeAgentMessage(item: ResponsesAgentMessageItem, raw: unknown, path: string, warnings: TranslationWarning[]): TextPart | undefined {
+  const texts: string[] = [];
+  for (const content of Array.isArray(item.content) ? item.content : []) {
+    if (content.type !== 'input_text' || typeof content.text !== 'string') {
+      warnings.push({ type: 'unsupported', path, message: `agent_message from ${String(item.author)} is encrypted by OpenAI: kept for an openai-responses upstream, dropped for others` });
+      return undefined;
+    }
+    texts.push(content.text);
+  }
+  warnings.push({ type: 'compatibility', path, message: `agent_message from ${String(item.author)} to ${String(item.recipient)}: sent to providers of other formats as a user message` });
+  return { type: 'text', text: `Message from ${String(item.author)} to ${String(item.recipient)}:\n${texts.join('\n')}`, ...partDataField({ verbatim: raw }) };
 }
 
 /** A system/developer message: text only. */
@@ -247,8 +326,10 @@ function decodeInputContent(content: ResponsesMessageContent, path: string, warn
       return Object.assign(document, partDataField(data));
     }
     default: {
+      // A newer client's content type (Codex has `input_audio`): a translated request goes on without it.
       const unexpected: never = content;
-      throw invalid(`${path} has an unknown content type ${JSON.stringify((unexpected as { type?: unknown }).type)}`);
+      warnings.push({ type: 'unsupported', path, message: `content type ${JSON.stringify((unexpected as { type?: unknown }).type)} has no canonical form; dropped` });
+      return undefined;
     }
   }
 }
@@ -289,78 +370,6 @@ function sourceFromUrl(url: string): ImagePart['source'] {
   return { kind: 'url', url };
 }
 
-/** The request's tools; a `namespace` tool's members take its place, each a tool of its own (see namespace-tools.ts). */
-function decodeTools(tools: ResponsesTool[], data: ResponsesRequestData): CanonicalTool[] {
-  const taken = new Set(tools.flatMap((tool) => (isRecord(tool) && tool.type !== 'namespace' && typeof tool.name === 'string' ? [tool.name] : [])));
-  const result: CanonicalTool[] = [];
-  tools.forEach((tool, index) => {
-    const namespace = isRecord(tool) && tool.type === 'namespace' ? decodeNamespaceTool(tool, index, taken) : undefined;
-    if (namespace === undefined) {
-      result.push(decodeTool(tool, `tools[${index}]`));
-      return;
-    }
-    result.push(...namespace.tools);
-    (data.namespaces ??= []).push(namespace.data);
-  });
-  return result;
-}
-
-/**
- * A `namespace` tool's members as tools named `<namespace>__<member>`. When
- * a member is not a function or custom tool, or a combined name is not a
- * valid tool name or is already taken, the namespace stays a hosted tool:
- * only a Responses upstream gets it, other writers drop it with a warning.
- */
-function decodeNamespaceTool(tool: Record<string, unknown>, index: number, taken: Set<string>): { tools: CanonicalTool[]; data: ResponsesNamespaceData } | undefined {
-  if (typeof tool.name !== 'string' || !Array.isArray(tool.tools) || tool.tools.length === 0) return undefined;
-  const tools: CanonicalTool[] = [];
-  const members: string[] = [];
-  for (const [memberIndex, member] of (tool.tools as unknown[]).entries()) {
-    if (!isRecord(member) || typeof member.type !== 'string') return undefined;
-    const decoded = decodeTool(member as unknown as ResponsesTool, `tools[${index}].tools[${memberIndex}]`);
-    if (decoded.kind === 'builtin') return undefined;
-    const name = namespacedToolName(tool.name, decoded.name);
-    if (name === undefined || taken.has(name) || tools.some((other) => other.name === name)) return undefined;
-    members.push(decoded.name);
-    tools.push({ ...decoded, name });
-  }
-  for (const member of tools) taken.add(member.name);
-  const data: ResponsesNamespaceData = { name: tool.name, members };
-  const extra = collectUnknownFields(tool, namespaceToolFields);
-  if (extra !== undefined) data.extra = extra;
-  return { tools, data };
-}
-
-const namespaceToolFields = new Set(['type', 'name', 'tools']);
-
-function decodeTool(tool: ResponsesTool, path: string): CanonicalTool {
-  if (!isRecord(tool) || typeof tool.type !== 'string') throw invalid(`${path} must be an object with a type`);
-  if (tool.type === 'function' && typeof tool.name === 'string') {
-    const parameters = isRecord(tool.parameters) ? tool.parameters : {};
-    // Responses treats an absent `strict` as true (Chat Completions as false): keep the meaning, and the absence for the way back.
-    const canonical: CanonicalTool = { kind: 'function', name: tool.name, parameters, strict: typeof tool.strict === 'boolean' ? tool.strict : true };
-    if (typeof tool.description === 'string') canonical.description = tool.description;
-    const extra = collectUnknownFields(tool, functionToolFields);
-    const toolData: Record<string, unknown> = {};
-    if (typeof tool.strict !== 'boolean') toolData.shape = { strict: tool.strict === null ? 'null' : 'absent' };
-    if (extra !== undefined) toolData.extra = extra;
-    if (Object.keys(toolData).length > 0) canonical.providerData = { 'openai-responses': toolData };
-    return canonical;
-  }
-  if (tool.type === 'custom' && typeof tool.name === 'string') {
-    const canonical: CanonicalTool = { kind: 'custom', name: tool.name };
-    if (typeof tool.description === 'string') canonical.description = tool.description;
-    if (isRecord(tool.format)) canonical.format = tool.format;
-    const extra = collectUnknownFields(tool, customToolFields);
-    if (extra !== undefined) canonical.providerData = { 'openai-responses': { extra } };
-    return canonical;
-  }
-  return { kind: 'builtin', format: 'openai-responses', name: typeof tool.name === 'string' ? tool.name : tool.type, raw: tool };
-}
-
-const functionToolFields = new Set(['type', 'name', 'description', 'parameters', 'strict']);
-const customToolFields = new Set(['type', 'name', 'description', 'format']);
-
 function decodeToolChoice(choice: unknown): ToolChoice | undefined {
   if (choice === 'auto' || choice === 'none' || choice === 'required') return { type: choice };
   if (isRecord(choice) && (choice.type === 'function' || choice.type === 'custom') && typeof choice.name === 'string' && Object.keys(choice).length === 2) {
@@ -369,8 +378,10 @@ function decodeToolChoice(choice: unknown): ToolChoice | undefined {
   return undefined;
 }
 
-function decodeReasoning(reasoning: ResponsesRequestBody['reasoning'], shape: NonNullable<ResponsesRequestData['shape']>): ReasoningRequest | undefined {
+function decodeReasoning(reasoning: ResponsesRequestBody['reasoning'], shape: NonNullable<ResponsesRequestData['shape']>, data: ResponsesRequestData): ReasoningRequest | undefined {
   if (!isRecord(reasoning)) return undefined;
+  const extra = collectUnknownFields(reasoning, reasoningFields);
+  if (extra !== undefined) data.reasoningExtra = extra;
   const result: ReasoningRequest = { enabled: reasoning.effort !== 'none' };
   if (typeof reasoning.effort === 'string' && efforts.has(reasoning.effort)) result.effort = reasoning.effort as ReasoningEffort;
   if (typeof reasoning.summary === 'string') result.summary = reasoning.summary;
@@ -380,6 +391,8 @@ function decodeReasoning(reasoning: ResponsesRequestBody['reasoning'], shape: No
   }
   return result;
 }
+
+const reasoningFields = new Set(['effort', 'summary', 'generate_summary']);
 
 function decodeTextFormat(format: ResponsesTextFormat | undefined): CanonicalRequest['responseFormat'] {
   if (!isRecord(format)) return undefined;
