@@ -37,7 +37,14 @@ describe('Codex code mode (default model): reading the request', () => {
     expect(Array.isArray(historyOutput.output)).toBe(true);
   });
 
-  for (const [name, body] of [['request 1', first], ['request 2 (exec loop)', second]] as const) {
+  const captures: Array<[string, Record<string, unknown>]> = [
+    ['request 1', first],
+    ['request 2 (exec loop)', second],
+    ['apply_patch loop, request 2', readRealClientBody('codex-default-model-apply-patch-request-2.json')],
+    ['compaction request', readRealClientBody('codex-default-model-compaction-request-2.json')],
+    ['request after compaction', readRealClientBody('codex-default-model-compaction-request-3.json')],
+  ];
+  for (const [name, body] of captures) {
     it(`${name}: every namespace member becomes a canonical tool, without a warning`, () => {
       const { value, warnings } = codec.decodeRequest(body);
       expect(warnings).toEqual([]);
@@ -55,6 +62,14 @@ describe('Codex code mode (default model): reading the request', () => {
       expect(encoded.value.tools).toBeUndefined();
       expect((encoded.value.input as unknown[])[0]).toBe(additionalToolsOf(body));
       expect(encoded.value).toEqual({ ...body, model: 'gpt-5.5-codex' });
+    });
+
+    it(`${name}: writes for Anthropic and Chat without a refusal, with the same conversation`, () => {
+      const decoded = codec.decodeRequest(body).value;
+      const lastUser = (body.input as Array<{ role?: string; content?: Array<{ text?: string }> }>).filter((item) => item.role === 'user').at(-1)!.content![0]!.text!;
+      for (const written of [anthropicCodec.encodeRequest(decoded, 'claude-sonnet-4-5').value, openaiChatCodec.encodeRequest(decoded, 'deepseek-chat').value]) {
+        expect(JSON.stringify(written.messages)).toContain(JSON.stringify(lastUser).slice(1, -1));
+      }
     });
   }
 });
