@@ -1,13 +1,5 @@
 import type { FakeReply, RecordedRequest } from '../helpers/fake-provider.js';
-import {
-  anthropicTurnMessage,
-  anthropicTurnStream,
-  chatTurnCompletion,
-  chatTurnStream,
-  responsesTurnResponse,
-  responsesTurnStream,
-  type ScriptedTurn,
-} from '../helpers/wire-transcripts.js';
+import { scriptedTurnReply, type ScriptedTurn } from '../helpers/wire-transcripts.js';
 
 /**
  * The provider's side of a Codex code-mode conversation, in each provider
@@ -118,7 +110,6 @@ function pieces(text: string): string[] {
 
 /** The provider's answer in its own wire format, streamed when the request asked for a stream. */
 export function providerReply(format: ProviderFormat, request: RecordedRequest, turn: ProviderTurn): FakeReply {
-  const model = String(request.body.model);
   const scripted: ScriptedTurn = {};
   if (turn.text !== undefined) scripted.text = turn.text;
   if (turn.usage !== undefined) scripted.usage = turn.usage;
@@ -129,17 +120,5 @@ export function providerReply(format: ProviderFormat, request: RecordedRequest, 
         ? { id, name: 'exec', namespace: 'functions', custom: true, argumentPieces: pieces(turn.execJs) }
         : { id, name: execToolName[format], argumentPieces: pieces(JSON.stringify({ input: turn.execJs })) };
   }
-  const stream = request.body.stream === true;
-  switch (format) {
-    case 'anthropic':
-      return stream ? { kind: 'sse', frames: anthropicTurnStream(model, scripted) } : { kind: 'json', body: anthropicTurnMessage(model, scripted) };
-    case 'openai-chat':
-      return stream ? { kind: 'sse', frames: chatTurnStream(model, scripted) } : { kind: 'json', body: chatTurnCompletion(model, scripted) };
-    case 'openai-responses':
-      return stream ? { kind: 'sse', frames: responsesTurnStream(model, scripted) } : { kind: 'json', body: responsesTurnResponse(model, scripted) };
-    default: {
-      const unexpected: never = format;
-      throw new Error(`unknown format ${String(unexpected)}`);
-    }
-  }
+  return scriptedTurnReply(format, request, scripted);
 }

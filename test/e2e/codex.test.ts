@@ -4,7 +4,7 @@ import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
-import { anthropicTurnMessage, anthropicTurnStream, chatTurnCompletion, chatTurnStream, type ScriptedTurn } from '../helpers/wire-transcripts.js';
+import { scriptedTurnReply, type ScriptedTurn } from '../helpers/wire-transcripts.js';
 import { requireCodex, runCodexExec, type RunnableClient } from './codex-run.js';
 import { describeRun, proofCommand, readProof, StrayTrafficTrap } from './real-clients.js';
 
@@ -63,14 +63,11 @@ function carriesToolResult(format: ProviderFormat, request: RecordedRequest): bo
  */
 function providerScript(format: ProviderFormat): (request: RecordedRequest) => FakeReply {
   return (request) => {
-    const model = String(request.body.model);
     let turn: ScriptedTurn;
     if (!offersShell(format, request)) turn = { text: 'Side answer.' };
     else if (carriesToolResult(format, request)) turn = { text: finalAnswer(format) };
     else turn = { reasoning, text: 'I will run the command.', toolCall: { id: toolCallId[format], name: shellTool, argumentPieces: ['{"cmd":', JSON.stringify(proofCommand), '}'] } };
-    const stream = request.body.stream === true;
-    if (format === 'anthropic') return stream ? { kind: 'sse', frames: anthropicTurnStream(model, turn) } : { kind: 'json', body: anthropicTurnMessage(model, turn) };
-    return stream ? { kind: 'sse', frames: chatTurnStream(model, turn) } : { kind: 'json', body: chatTurnCompletion(model, turn) };
+    return scriptedTurnReply(format, request, turn);
   };
 }
 

@@ -1,4 +1,4 @@
-import { sse } from './fake-provider.js';
+import { sse, type FakeReply } from './fake-provider.js';
 
 /**
  * Stream transcripts in the exact framing of the real APIs (event names,
@@ -279,4 +279,22 @@ export function responsesTurnStream(model: string, turn: ScriptedTurn): string[]
 
 export function responsesTurnResponse(model: string, turn: ScriptedTurn): Record<string, unknown> {
   return responseObject(model, 'completed', responsesTurnItems(turn), responsesTurnUsage(turn));
+}
+
+/** A fake provider's answer to `request` in `format`'s wire shape: the turn streamed when the request asked for a stream, else one JSON body. */
+export function scriptedTurnReply(format: 'anthropic' | 'openai-chat' | 'openai-responses', request: { body: Record<string, unknown> }, turn: ScriptedTurn): FakeReply {
+  const model = String(request.body.model);
+  const stream = request.body.stream === true;
+  switch (format) {
+    case 'anthropic':
+      return stream ? { kind: 'sse', frames: anthropicTurnStream(model, turn) } : { kind: 'json', body: anthropicTurnMessage(model, turn) };
+    case 'openai-chat':
+      return stream ? { kind: 'sse', frames: chatTurnStream(model, turn) } : { kind: 'json', body: chatTurnCompletion(model, turn) };
+    case 'openai-responses':
+      return stream ? { kind: 'sse', frames: responsesTurnStream(model, turn) } : { kind: 'json', body: responsesTurnResponse(model, turn) };
+    default: {
+      const unexpected: never = format;
+      throw new Error(`unknown format ${String(unexpected)}`);
+    }
+  }
 }
