@@ -159,6 +159,12 @@ export interface CanonicalRequest {
   user?: string;
   /** Fields of the source request that only its own family understands (e.g. Anthropic `context_management`, Responses `store`, `include`). */
   providerData?: ProviderData;
+  /**
+   * Parts of the request that only one format's provider can act on and whose loss would change
+   * the conversation (an OpenAI-encrypted compaction summary of the history before it). A writer
+   * for another format refuses the request (`SB_REQUEST_UNTRANSLATABLE`) instead of dropping them.
+   */
+  boundTo?: Array<{ format: WireFormat; path: string; reason: string }>;
 }
 
 // ---------------------------------------------------------------- response

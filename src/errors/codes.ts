@@ -16,6 +16,7 @@ export const errorCodes = {
   // Request validation
   SB_REQUEST_INVALID_JSON: { status: 400, type: 'invalid_request_error', retryable: false, summary: 'The request body is not valid JSON.' },
   SB_REQUEST_INVALID: { status: 400, type: 'invalid_request_error', retryable: false, summary: 'The request body is missing a required field or has a field of the wrong type.' },
+  SB_REQUEST_UNTRANSLATABLE: { status: 400, type: 'invalid_request_error', retryable: false, summary: "The request holds something only the client's own API family can act on (an OpenAI compaction item), and the route's provider speaks another format." },
   SB_REQUEST_TOO_LARGE: { status: 413, type: 'request_too_large', retryable: false, summary: 'The request body exceeds server.body_limit_mb.' },
   SB_REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error', retryable: false, summary: 'The request body is not application/json.' },
   SB_REQUEST_TIMEOUT: { status: 408, type: 'timeout_error', retryable: true, summary: 'The client took too long to send the request.' },

@@ -93,11 +93,23 @@ async function attemptTarget(request: ModelRequest, target: Target, provider: Re
   outcome.upstreamModel = target.model;
   outcome.upstreamFormat = provider.format;
   client.setHeader('x-switchboard-route', `profile=${request.route.profile}; rule=${request.route.rule}; target=${formatTarget(target)}`);
+  if (request.endpoint !== undefined) {
+    if (provider.format !== request.inbound.format) throw unsupportedEndpoint(request, provider);
+    return relayPassthrough(request, target, provider, client, outcome, deps.pool);
+  }
   if (provider.format === 'mock') return relayMock(request, target, provider, client, outcome);
   // Same format is the passthrough fast path, unless the history carries reasoning another family signed
   // (the route changed mid-conversation): then the codec drops what this provider would reject.
   if (provider.format === request.inbound.format && !carriesForeignReasoning(request.rawBody, provider.format)) return relayPassthrough(request, target, provider, client, outcome, deps.pool);
   return relayTranslated(request, target, provider, client, outcome, deps.pool);
+}
+
+/** An endpoint with no counterpart in the provider's format (there is no compaction call to translate to). */
+function unsupportedEndpoint(request: ModelRequest, provider: ResolvedProvider): GatewayError {
+  return new GatewayError(
+    'SB_ROUTE_FORMAT_UNSUPPORTED',
+    `${request.inbound.path} exists only on ${request.inbound.format} providers, and model "${request.clientModel}" is routed to provider "${provider.name}" (${provider.format}). Route this model to an ${request.inbound.format} provider, or let the client compact by itself (Codex does for a provider that is not OpenAI)`,
+  );
 }
 
 /** Jittered exponential backoff; `retry-after` wins when the provider sent one (undefined: too long to wait here). */

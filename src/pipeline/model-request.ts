@@ -16,6 +16,12 @@ export interface ModelRequest {
   key: ResolvedKey;
   profile: CompiledProfile;
   inbound: { format: WireFormat; path: string };
+  /**
+   * `compact`: OpenAI's remote compaction (`POST /v1/responses/compact`, which Codex calls when
+   * its provider is OpenAI itself). Only a provider of the client's own format has that endpoint:
+   * it is forwarded there untouched, and refused for any other.
+   */
+  endpoint?: 'compact';
   headers: ClientHeaders;
   /** The body as received, for the passthrough fast path and the trace. */
   rawBody: string;

@@ -18,7 +18,7 @@ export async function sendToProvider(request: ModelRequest, provider: ResolvedPr
   const response = await callUpstream({
     provider,
     connection: pool.get(provider),
-    path: endpointPaths[format].messages,
+    path: (request.endpoint === undefined ? undefined : endpointPaths[format][request.endpoint]) ?? endpointPaths[format].messages,
     headers: buildUpstreamHeaders(provider, format, request.inbound.format, request.headers),
     body,
     signal: request.abort.signal,

@@ -10,18 +10,19 @@ import { extractSessionId } from '../traces/session-id.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
 
-const modelPaths: Array<[string, WireFormat]> = [
+const modelPaths: Array<[string, WireFormat, ModelRequest['endpoint']?]> = [
   ['/anthropic/v1/messages', 'anthropic'],
   // Anthropic clients configured with the gateway root as base URL.
   ['/v1/messages', 'anthropic'],
   ['/v1/chat/completions', 'openai-chat'],
   ['/v1/responses', 'openai-responses'],
+  ['/v1/responses/compact', 'openai-responses', 'compact'],
 ];
 
 /** The three inbound APIs, and Anthropic's count_tokens. */
 export function registerModelRoutes(app: FastifyInstance, state: GatewayState): void {
-  for (const [url, format] of modelPaths) {
-    app.post(url, { config: { authenticated: true } }, (request, reply) => serveModelRequest(state, request, reply, format));
+  for (const [url, format, endpoint] of modelPaths) {
+    app.post(url, { config: { authenticated: true } }, (request, reply) => serveModelRequest(state, request, reply, format, endpoint));
   }
   for (const url of ['/anthropic/v1/messages/count_tokens', '/v1/messages/count_tokens']) {
     app.post(url, { config: { authenticated: true } }, async (request, reply) => {
@@ -32,9 +33,9 @@ export function registerModelRoutes(app: FastifyInstance, state: GatewayState): 
   }
 }
 
-async function serveModelRequest(state: GatewayState, request: FastifyRequest, reply: FastifyReply, format: WireFormat): Promise<void> {
+async function serveModelRequest(state: GatewayState, request: FastifyRequest, reply: FastifyReply, format: WireFormat, endpoint: ModelRequest['endpoint']): Promise<void> {
   const context = request.gateway!;
-  const modelRequest = modelRequestOf(request, format);
+  const modelRequest = modelRequestOf(request, format, endpoint);
   const caller = context.caller!;
   const { route, clientModel: model } = modelRequest;
   context.handled = true;
@@ -79,9 +80,9 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
  * The pipeline's view of a routed request. Built in its own function so the parsed body is
  * referenced only from the ModelRequest, which drops it once passthrough no longer needs it.
  */
-function modelRequestOf(request: FastifyRequest, format: WireFormat): ModelRequest {
+function modelRequestOf(request: FastifyRequest, format: WireFormat, endpoint: ModelRequest['endpoint']): ModelRequest {
   const { context, body, route, model } = routeBody(request);
-  return {
+  const modelRequest: ModelRequest = {
     id: context.id,
     startedAt: context.startedAt,
     startedAtIso: context.startedAtIso,
@@ -97,6 +98,8 @@ function modelRequestOf(request: FastifyRequest, format: WireFormat): ModelReque
     route,
     abort: new AbortController(),
   };
+  if (endpoint !== undefined) modelRequest.endpoint = endpoint;
+  return modelRequest;
 }
 
 /** Parses the JSON body and resolves the route; a failure here is answered by the error handler. */

@@ -8,10 +8,10 @@ import { GatewayError } from '../errors/gateway-error.js';
  * (`https://api.anthropic.com`), OpenAI-style base URLs include it
  * (`https://api.openai.com/v1`, `https://openrouter.ai/api/v1`).
  */
-export const endpointPaths: Record<WireFormat, { messages: string; countTokens?: string }> = {
+export const endpointPaths: Record<WireFormat, { messages: string; countTokens?: string; compact?: string }> = {
   anthropic: { messages: '/v1/messages', countTokens: '/v1/messages/count_tokens' },
   'openai-chat': { messages: '/chat/completions' },
-  'openai-responses': { messages: '/responses' },
+  'openai-responses': { messages: '/responses', compact: '/responses/compact' },
 };
 
 const anthropicVersion = '2023-06-01';

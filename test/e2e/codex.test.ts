@@ -1,15 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
-import { anthropicTurnMessage, anthropicTurnStream, chatTurnCompletion, chatTurnStream, type ScriptedTurn } from '../helpers/wire-transcripts.js';
-import { describeRun, findClient, isolatedEnv, proofCommand, readProof, runClient, StrayTrafficTrap } from './real-clients.js';
-
-const client = findClient('codex');
-if (!client.runnable) console.warn(`skipping the Codex e2e tests: ${client.reason}`);
+import { scriptedTurnReply, type ScriptedTurn } from '../helpers/wire-transcripts.js';
+import { requireCodex, runCodexExec, type RunnableClient } from './codex-run.js';
+import { describeRun, proofCommand, readProof, StrayTrafficTrap } from './real-clients.js';
 
 type ProviderFormat = 'anthropic' | 'openai-chat';
 
@@ -66,14 +63,11 @@ function carriesToolResult(format: ProviderFormat, request: RecordedRequest): bo
  */
 function providerScript(format: ProviderFormat): (request: RecordedRequest) => FakeReply {
   return (request) => {
-    const model = String(request.body.model);
     let turn: ScriptedTurn;
     if (!offersShell(format, request)) turn = { text: 'Side answer.' };
     else if (carriesToolResult(format, request)) turn = { text: finalAnswer(format) };
     else turn = { reasoning, text: 'I will run the command.', toolCall: { id: toolCallId[format], name: shellTool, argumentPieces: ['{"cmd":', JSON.stringify(proofCommand), '}'] } };
-    const stream = request.body.stream === true;
-    if (format === 'anthropic') return stream ? { kind: 'sse', frames: anthropicTurnStream(model, turn) } : { kind: 'json', body: anthropicTurnMessage(model, turn) };
-    return stream ? { kind: 'sse', frames: chatTurnStream(model, turn) } : { kind: 'json', body: chatTurnCompletion(model, turn) };
+    return scriptedTurnReply(format, request, turn);
   };
 }
 
@@ -104,13 +98,16 @@ function expectToolResultSent(format: ProviderFormat, request: RecordedRequest, 
   expect(JSON.stringify(result?.content), report).toContain(proof);
 }
 
-describe.skipIf(!client.runnable)(`Codex ${client.runnable ? client.version : ''} (codex exec, wire_api = "responses") through the gateway`, () => {
+// A named model Codex has no metadata for: it sends a `tools` array with a `namespace` tool (see codex-code-mode.test.ts for its default model).
+describe('Codex (codex exec, wire_api = "responses", a gateway model name) through the gateway', () => {
+  let client: RunnableClient;
   let temp: { dir: string; remove(): Promise<void> };
   let gateway: RunningGateway;
   const providers: Record<ProviderFormat, FakeProvider> = { anthropic: new FakeProvider(), 'openai-chat': new FakeProvider() };
   const trap = new StrayTrafficTrap();
 
   beforeAll(async () => {
+    client = requireCodex();
     await Promise.all([providers.anthropic.start(), providers['openai-chat'].start(), trap.start()]);
     providers.anthropic.reply(providerScript('anthropic'));
     providers['openai-chat'].reply(providerScript('openai-chat'));
@@ -139,42 +136,14 @@ describe.skipIf(!client.runnable)(`Codex ${client.runnable ? client.version : ''
   });
 
   it.each<ProviderFormat>(['anthropic', 'openai-chat'])('to an %s provider: runs the shell call, sends its output back and prints the final answer', { timeout: 60_000 }, async (format) => {
-    if (!client.runnable) return;
-    expect(client.version).toContain(client.pinned);
-    const root = path.join(temp.dir, format);
-    const home = path.join(root, 'home');
-    const codexHome = path.join(root, 'codex-home');
-    const work = path.join(root, 'work');
-    await Promise.all([mkdir(home, { recursive: true }), mkdir(codexHome, { recursive: true }), mkdir(work, { recursive: true })]);
-    // Current Codex accepts only wire_api = "responses" for a custom provider. The plugins
-    // feature syncs a plugin catalogue from github.com and chatgpt.com at start: off.
-    await writeFile(
-      path.join(codexHome, 'config.toml'),
-      [
-        `model = "${modelFor[format]}"`,
-        'model_provider = "switchboard"',
-        'check_for_update_on_startup = false',
-        '',
-        '[analytics]',
-        'enabled = false',
-        '',
-        '[features]',
-        'plugins = false',
-        '',
-        '[model_providers.switchboard]',
-        'name = "Switchboard"',
-        `base_url = "${gateway.address}/v1"`,
-        'env_key = "SWITCHBOARD_API_KEY"',
-        'wire_api = "responses"',
-        '',
-      ].join('\n'),
-    );
-
     const strayBefore = trap.attempts.length;
-    const run = await runClient(client, ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--ephemeral', '--color', 'never', 'Write the proof file and tell me what it says.'], {
-      cwd: work,
-      timeoutMs: 45_000,
-      env: { ...isolatedEnv(home), ...trap.env(), CODEX_HOME: codexHome, SWITCHBOARD_API_KEY: testSecrets.alice },
+    const { run, work } = await runCodexExec(client, {
+      root: path.join(temp.dir, format),
+      gateway: gateway.address,
+      apiKey: testSecrets.alice,
+      trap,
+      model: modelFor[format],
+      prompt: 'Write the proof file and tell me what it says.',
     });
     const provider = providers[format];
     const report = `${describeRun(run)}\n--- upstream requests\n${provider.requests.map((request) => `${request.method} ${request.url} shell-tool=${offersShell(format, request)} tool-result=${carriesToolResult(format, request)}`).join('\n')}`;

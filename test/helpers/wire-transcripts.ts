@@ -1,4 +1,4 @@
-import { sse } from './fake-provider.js';
+import { sse, type FakeReply } from './fake-provider.js';
 
 /**
  * Stream transcripts in the exact framing of the real APIs (event names,
@@ -130,13 +130,21 @@ export function responsesResponse(model: string, text: string): Record<string, u
 export interface ScriptedTurn {
   reasoning?: string;
   text?: string;
-  toolCall?: { id: string; name: string; argumentPieces: string[] };
+  /**
+   * `argumentPieces` are the JSON argument fragments of a function call, or the freeform input of a
+   * Responses `custom_tool_call` (`custom: true`, with its `namespace` if any).
+   */
+  toolCall?: { id: string; name: string; argumentPieces: string[]; custom?: boolean; namespace?: string };
+  /** Token counts the provider reports (default 40 in, 12 out); a large input count makes Codex compact. */
+  usage?: { input: number; output: number };
 }
 
-const turnUsage = { input: 40, output: 12 };
+const defaultUsage = { input: 40, output: 12 };
+const usageOf = (turn: ScriptedTurn): { input: number; output: number } => turn.usage ?? defaultUsage;
 
 /** The turn as an Anthropic stream (thinking with a signature, text, tool_use). */
 export function anthropicTurnStream(model: string, turn: ScriptedTurn): string[] {
+  const turnUsage = usageOf(turn);
   const frames = [sse({ type: 'message_start', message: { id: 'msg_turn', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: turnUsage.input, output_tokens: 1 } } }, 'message_start')];
   let index = 0;
   if (turn.reasoning !== undefined) {
@@ -169,6 +177,7 @@ export function anthropicTurnStream(model: string, turn: ScriptedTurn): string[]
 }
 
 export function anthropicTurnMessage(model: string, turn: ScriptedTurn): Record<string, unknown> {
+  const turnUsage = usageOf(turn);
   const content: unknown[] = [];
   if (turn.reasoning !== undefined) content.push({ type: 'thinking', thinking: turn.reasoning, signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' });
   if (turn.text !== undefined) content.push({ type: 'text', text: turn.text });
@@ -178,6 +187,7 @@ export function anthropicTurnMessage(model: string, turn: ScriptedTurn): Record<
 
 /** The turn as chat chunks, with DeepSeek-style `reasoning_content` deltas. */
 export function chatTurnStream(model: string, turn: ScriptedTurn): string[] {
+  const turnUsage = usageOf(turn);
   const frames = [sse(chatChunk(model, { role: 'assistant', content: '' }))];
   if (turn.reasoning !== undefined) frames.push(sse(chatChunk(model, { reasoning_content: turn.reasoning })));
   if (turn.text !== undefined) frames.push(sse(chatChunk(model, { content: turn.text })));
@@ -193,6 +203,7 @@ export function chatTurnStream(model: string, turn: ScriptedTurn): string[] {
 }
 
 export function chatTurnCompletion(model: string, turn: ScriptedTurn): Record<string, unknown> {
+  const turnUsage = usageOf(turn);
   const message: Record<string, unknown> = { role: 'assistant', content: turn.text ?? null };
   if (turn.reasoning !== undefined) message.reasoning_content = turn.reasoning;
   if (turn.toolCall) message.tool_calls = [{ id: turn.toolCall.id, type: 'function', function: { name: turn.toolCall.name, arguments: turn.toolCall.argumentPieces.join('') } }];
@@ -210,11 +221,19 @@ function responsesTurnItems(turn: ScriptedTurn): Array<Record<string, unknown>> 
   const items: Array<Record<string, unknown>> = [];
   if (turn.reasoning !== undefined) items.push({ id: 'rs_turn', type: 'reasoning', summary: [{ type: 'summary_text', text: turn.reasoning }] });
   if (turn.text !== undefined) items.push({ id: 'msg_turn', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.text, annotations: [] }] });
-  if (turn.toolCall) items.push({ id: 'fc_turn', type: 'function_call', status: 'completed', call_id: turn.toolCall.id, name: turn.toolCall.name, arguments: turn.toolCall.argumentPieces.join('') });
+  const call = turn.toolCall;
+  if (call?.custom === true) {
+    const item: Record<string, unknown> = { id: 'ctc_turn', type: 'custom_tool_call', status: 'completed', call_id: call.id, name: call.name, input: call.argumentPieces.join('') };
+    if (call.namespace !== undefined) item.namespace = call.namespace;
+    items.push(item);
+  } else if (call) items.push({ id: 'fc_turn', type: 'function_call', status: 'completed', call_id: call.id, name: call.name, arguments: call.argumentPieces.join('') });
   return items;
 }
 
-const responsesTurnUsage = { input_tokens: turnUsage.input, input_tokens_details: { cached_tokens: 0 }, output_tokens: turnUsage.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: turnUsage.input + turnUsage.output };
+function responsesTurnUsage(turn: ScriptedTurn): Record<string, unknown> {
+  const { input, output } = usageOf(turn);
+  return { input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output };
+}
 
 /** The turn as a Responses stream, with every item's added/delta/done events and `response.completed`. */
 export function responsesTurnStream(model: string, turn: ScriptedTurn): string[] {
@@ -242,6 +261,11 @@ export function responsesTurnStream(model: string, turn: ScriptedTurn): string[]
           event('response.content_part.done', { item_id: item.id, output_index, content_index: 0, part: { type: 'output_text', text: turn.text, annotations: [] } }),
         );
         break;
+      case 'custom_tool_call':
+        frames.push(event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', input: '' } }));
+        for (const delta of turn.toolCall!.argumentPieces) frames.push(event('response.custom_tool_call_input.delta', { item_id: item.id, output_index, delta }));
+        frames.push(event('response.custom_tool_call_input.done', { item_id: item.id, output_index, input: item.input }));
+        break;
       default:
         frames.push(event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', arguments: '' } }));
         for (const delta of turn.toolCall!.argumentPieces) frames.push(event('response.function_call_arguments.delta', { item_id: item.id, output_index, delta }));
@@ -249,10 +273,28 @@ export function responsesTurnStream(model: string, turn: ScriptedTurn): string[]
     }
     frames.push(event('response.output_item.done', { output_index, item }));
   });
-  frames.push(event('response.completed', { response: responseObject(model, 'completed', items, responsesTurnUsage) }));
+  frames.push(event('response.completed', { response: responseObject(model, 'completed', items, responsesTurnUsage(turn)) }));
   return frames;
 }
 
 export function responsesTurnResponse(model: string, turn: ScriptedTurn): Record<string, unknown> {
-  return responseObject(model, 'completed', responsesTurnItems(turn), responsesTurnUsage);
+  return responseObject(model, 'completed', responsesTurnItems(turn), responsesTurnUsage(turn));
+}
+
+/** A fake provider's answer to `request` in `format`'s wire shape: the turn streamed when the request asked for a stream, else one JSON body. */
+export function scriptedTurnReply(format: 'anthropic' | 'openai-chat' | 'openai-responses', request: { body: Record<string, unknown> }, turn: ScriptedTurn): FakeReply {
+  const model = String(request.body.model);
+  const stream = request.body.stream === true;
+  switch (format) {
+    case 'anthropic':
+      return stream ? { kind: 'sse', frames: anthropicTurnStream(model, turn) } : { kind: 'json', body: anthropicTurnMessage(model, turn) };
+    case 'openai-chat':
+      return stream ? { kind: 'sse', frames: chatTurnStream(model, turn) } : { kind: 'json', body: chatTurnCompletion(model, turn) };
+    case 'openai-responses':
+      return stream ? { kind: 'sse', frames: responsesTurnStream(model, turn) } : { kind: 'json', body: responsesTurnResponse(model, turn) };
+    default: {
+      const unexpected: never = format;
+      throw new Error(`unknown format ${String(unexpected)}`);
+    }
+  }
 }

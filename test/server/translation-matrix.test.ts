@@ -6,15 +6,7 @@ import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/f
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { responseText } from '../helpers/response-text.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
-import {
-  anthropicTurnMessage,
-  anthropicTurnStream,
-  chatTurnCompletion,
-  chatTurnStream,
-  responsesTurnResponse,
-  responsesTurnStream,
-  type ScriptedTurn,
-} from '../helpers/wire-transcripts.js';
+import { scriptedTurnReply, type ScriptedTurn } from '../helpers/wire-transcripts.js';
 
 type ProviderFormat = 'anthropic' | 'openai-chat' | 'openai-responses';
 
@@ -41,16 +33,7 @@ function toolResultIn(format: ProviderFormat, request: RecordedRequest): string 
 function script(format: ProviderFormat): (request: RecordedRequest) => FakeReply {
   return (request) => {
     const turn = toolResultIn(format, request) === undefined ? toolCallTurn(format === 'anthropic' ? 'toolu_01A' : 'call_01A') : answerTurn;
-    const model = String(request.body.model);
-    const stream = request.body.stream === true;
-    switch (format) {
-      case 'anthropic':
-        return stream ? { kind: 'sse', frames: anthropicTurnStream(model, turn) } : { kind: 'json', body: anthropicTurnMessage(model, turn) };
-      case 'openai-chat':
-        return stream ? { kind: 'sse', frames: chatTurnStream(model, turn) } : { kind: 'json', body: chatTurnCompletion(model, turn) };
-      case 'openai-responses':
-        return stream ? { kind: 'sse', frames: responsesTurnStream(model, turn) } : { kind: 'json', body: responsesTurnResponse(model, turn) };
-    }
+    return scriptedTurnReply(format, request, turn);
   };
 }
 

@@ -14,7 +14,8 @@ import type {
 } from '../../canonical/types.js';
 import { foreignProviderDataWarnings } from '../shared/provider-data-warnings.js';
 import { budgetForEffort } from '../shared/reasoning-effort.js';
-import { customToolParameters, parseJsonObject } from '../shared/tool-input.js';
+import { customToolAsFunction, customToolWarning, parseJsonObject } from '../shared/tool-input.js';
+import { refuseBoundParts } from '../shared/refuse-bound-parts.js';
 import type { AnthropicMessageData, AnthropicPartData, AnthropicRequestData } from './provider-data.js';
 import type {
   AnthropicContentBlock,
@@ -41,6 +42,7 @@ const partDataShapeKeys = new Set(['shape', 'originalContent', 'originalSource']
  * their user turn, thinking blocks only with an Anthropic signature.
  */
 export function encodeAnthropicRequest(request: CanonicalRequest, upstreamModel: string): Translated<Record<string, unknown>> {
+  refuseBoundParts(request, 'anthropic');
   const warnings: TranslationWarning[] = [];
   const data = request.providerData?.anthropic as AnthropicRequestData | undefined;
   foreignProviderDataWarnings(request.providerData, 'anthropic', warnings);
@@ -305,10 +307,12 @@ function encodeTools(request: CanonicalRequest, warnings: TranslationWarning[]):
         tools.push({ ...encoded, ...tool.providerData?.anthropic });
         return;
       }
-      case 'custom':
-        warnings.push({ type: 'compatibility', path: `tools[${index}]`, message: `custom tool ${tool.name} sent as a function with one string parameter \`input\`` });
-        tools.push(tool.description === undefined ? { name: tool.name, input_schema: customToolParameters() } : { name: tool.name, description: tool.description, input_schema: customToolParameters() });
+      case 'custom': {
+        warnings.push(customToolWarning(tool, index));
+        const { description, parameters } = customToolAsFunction(tool);
+        tools.push(description === undefined ? { name: tool.name, input_schema: parameters } : { name: tool.name, description, input_schema: parameters });
         return;
+      }
       case 'builtin':
         if (tool.format === 'anthropic') tools.push(tool.raw as AnthropicTool);
         else warnings.push({ type: 'unsupported', path: `tools[${index}]`, message: `${tool.format} built-in tool ${tool.name} has no Anthropic equivalent; dropped` });

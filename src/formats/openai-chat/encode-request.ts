@@ -2,7 +2,8 @@ import type { Translated } from '../../canonical/codec.js';
 import type { AssistantPart, CanonicalMessage, CanonicalRequest, DocumentPart, ImagePart, TextPart, ToolResultPart, TranslationWarning, UserPart } from '../../canonical/types.js';
 import { foreignProviderDataWarnings } from '../shared/provider-data-warnings.js';
 import { effortForBudget } from '../shared/reasoning-effort.js';
-import { customToolParameters, wrapCustomToolInput } from '../shared/tool-input.js';
+import { customToolAsFunction, customToolWarning, wrapCustomToolInput } from '../shared/tool-input.js';
+import { refuseBoundParts } from '../shared/refuse-bound-parts.js';
 import type { ChatMessageData, ChatRequestData } from './provider-data.js';
 import type { ChatFilePart, ChatImagePart, ChatMessage, ChatReasoningEffort, ChatTextPart, ChatTool, ChatToolCall, ChatToolChoice, ChatUserContentPart } from './wire-types.js';
 
@@ -13,6 +14,7 @@ import type { ChatFilePart, ChatImagePart, ChatMessage, ChatReasoningEffort, Cha
  * (DeepSeek wants it in tool loops); streaming requests ask for usage.
  */
 export function encodeChatRequest(request: CanonicalRequest, upstreamModel: string): Translated<Record<string, unknown>> {
+  refuseBoundParts(request, 'openai-chat');
   const warnings: TranslationWarning[] = [];
   const data = request.providerData?.['openai-chat'] as ChatRequestData | undefined;
   foreignProviderDataWarnings(request.providerData, 'openai-chat', warnings);
@@ -258,9 +260,10 @@ function encodeTools(request: CanonicalRequest, warnings: TranslationWarning[]):
         return;
       }
       case 'custom': {
-        warnings.push({ type: 'compatibility', path: `tools[${index}]`, message: `custom tool ${tool.name} sent as a function with one string parameter \`input\`` });
-        const fn: Extract<ChatTool, { type: 'function' }>['function'] = { name: tool.name, parameters: customToolParameters() };
-        if (tool.description !== undefined) fn.description = tool.description;
+        warnings.push(customToolWarning(tool, index));
+        const { description, parameters } = customToolAsFunction(tool);
+        const fn: Extract<ChatTool, { type: 'function' }>['function'] = { name: tool.name, parameters };
+        if (description !== undefined) fn.description = description;
         tools.push({ type: 'function', function: fn });
         return;
       }

@@ -15,9 +15,10 @@ import { generateId } from '../shared/generate-id.js';
 import { encodeClientSignature } from '../shared/reasoning-signature.js';
 import { foreignProviderDataWarnings } from '../shared/provider-data-warnings.js';
 import { effortForBudget } from '../shared/reasoning-effort.js';
+import { refuseBoundParts } from '../shared/refuse-bound-parts.js';
 import { unwrapCustomToolInput, wrapCustomToolInput } from '../shared/tool-input.js';
 import { createNamespacedNames, namespaceMembers, wireCallName, type NamespacedNames } from './namespace-tools.js';
-import { responsesPartData, type ResponsesItemData, type ResponsesNamespaceData, type ResponsesRequestData } from './provider-data.js';
+import { responsesPartData, type ResponsesItemData, type ResponsesNamespaceData, type ResponsesRequestData, type ResponsesToolData } from './provider-data.js';
 import type { ResponsesInputContent, ResponsesTextFormat } from './wire-types.js';
 
 type Item = Record<string, unknown>;
@@ -32,6 +33,7 @@ type Item = Record<string, unknown>;
  * reasoning is on, so the reasoning can be replayed on the next turn.
  */
 export function encodeResponsesRequest(request: CanonicalRequest, upstreamModel: string): Translated<Record<string, unknown>> {
+  refuseBoundParts(request, 'openai-responses');
   const warnings: TranslationWarning[] = [];
   foreignProviderDataWarnings(request.providerData, 'openai-responses', warnings);
   const data = request.providerData?.['openai-responses'] as ResponsesRequestData | undefined;
@@ -65,10 +67,12 @@ export function encodeResponsesRequest(request: CanonicalRequest, upstreamModel:
   if (droppedReasoning.count > 0) {
     warnings.push({ type: 'unsupported', path: 'messages', message: `${droppedReasoning.count} reasoning part(s) without an openai-responses signature dropped: OpenAI accepts only its own encrypted reasoning` });
   }
+  if (data?.itemsAfter !== undefined) input.push(...(data.itemsAfter as Item[]));
   const onlyText = input.length === 1 ? plainUserText(request) : undefined;
   body.input = data?.shape?.inputString === true && onlyText !== undefined ? onlyText : input;
 
-  if (request.tools.length > 0) body.tools = encodeResponsesTools(request.tools, warnings, data?.namespaces);
+  const wireTools = encodeResponsesTools(request.tools, warnings, data?.namespaces);
+  if (wireTools.length > 0) body.tools = wireTools;
   const toolChoice = data?.toolChoice ?? encodeResponsesToolChoice(request.toolChoice, tools);
   if (toolChoice !== undefined) body.tool_choice = toolChoice;
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
@@ -146,6 +150,11 @@ export function encodeAssistantItems(parts: AssistantPart[], options: AssistantI
   };
   for (const part of parts) {
     const data = responsesPartData(part.providerData);
+    if (data?.itemsBefore !== undefined && options.mode === 'input') {
+      closeReasoning();
+      message = undefined;
+      items.push(...(data.itemsBefore as Item[]));
+    }
     if (part.type !== 'reasoning') closeReasoning();
     switch (part.type) {
       case 'text':
@@ -250,7 +259,9 @@ function encodeSystem(parts: TextPart[], defaultRole?: string): { instructions?:
   const loose: string[] = [];
   let open: { item: Item; content: unknown[] } | undefined;
   for (const part of parts) {
-    const item = responsesPartData(part.providerData)?.item;
+    const data = responsesPartData(part.providerData);
+    const item = data?.item;
+    if (data?.itemsBefore !== undefined) items.push(...(data.itemsBefore as Item[]));
     if (item !== undefined || (defaultRole !== undefined && open === undefined)) {
       open = openMessage(item?.role ?? defaultRole ?? 'developer', item, 'input');
       items.push(open.item);
@@ -269,6 +280,15 @@ function encodeUserParts(parts: UserPart[], tools: ToolKinds, customCallIds: Set
   let open: { item: Item; content: unknown[] } | undefined;
   parts.forEach((part, index) => {
     const data = responsesPartData(part.providerData);
+    if (data?.itemsBefore !== undefined) {
+      open = undefined;
+      items.push(...(data.itemsBefore as Item[]));
+    }
+    if (data?.verbatim !== undefined) {
+      open = undefined;
+      items.push(data.verbatim as Item);
+      return;
+    }
     if (part.type === 'tool-result') {
       open = undefined;
       items.push(encodeToolResult(part, tools, customCallIds, `${path}.content[${index}]`, warnings));
@@ -351,7 +371,9 @@ export function encodeResponsesTools(tools: CanonicalTool[], warnings: Translati
     group.push({ ...item, name: member.name });
   };
   tools.forEach((tool, index) => {
-    const data = tool.kind === 'builtin' ? undefined : (tool.providerData?.['openai-responses'] as { extra?: Item; shape?: { strict?: 'absent' | 'null' } } | undefined);
+    const data = tool.kind === 'builtin' ? undefined : (tool.providerData?.['openai-responses'] as ResponsesToolData | undefined);
+    // Declared by an `additional_tools` item, which goes back into `input` as it came.
+    if (data?.inItem === true) return;
     switch (tool.kind) {
       case 'function': {
         const item: Item = { type: 'function', name: tool.name };
@@ -409,11 +431,12 @@ function encodeReasoning(request: CanonicalRequest, fromResponses: boolean, warn
     result.effort = effortForBudget(reasoning.budgetTokens);
     warnings.push({ type: 'compatibility', path: 'reasoning.budgetTokens', message: `a thinking budget of ${reasoning.budgetTokens} tokens is sent as effort ${String(result.effort)}` });
   }
-  const generateSummary = (request.providerData?.['openai-responses'] as ResponsesRequestData | undefined)?.shape?.generateSummary === true;
+  const data = request.providerData?.['openai-responses'] as ResponsesRequestData | undefined;
+  const generateSummary = data?.shape?.generateSummary === true;
   // Another format's client shows reasoning text as it streams; Responses sends none unless a summary is asked for.
   const summary = reasoning.summary ?? (!fromResponses && reasoning.enabled ? 'auto' : undefined);
   if (summary !== undefined) result[generateSummary ? 'generate_summary' : 'summary'] = summary;
-  return result;
+  return data?.reasoningExtra === undefined ? result : { ...result, ...data.reasoningExtra };
 }
 
 export function encodeTextFormat(format: NonNullable<CanonicalRequest['responseFormat']>): ResponsesTextFormat {

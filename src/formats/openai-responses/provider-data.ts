@@ -15,6 +15,10 @@ export interface ResponsesRequestData {
   toolChoice?: unknown;
   /** `namespace` tools, whose members canonical holds as tools named `<namespace>__<member>` (see namespace-tools.ts). */
   namespaces?: ResponsesNamespaceData[];
+  /** `reasoning` fields canonical lacks (Codex: `context: "all_turns"`), verbatim. */
+  reasoningExtra?: Record<string, unknown>;
+  /** Input items after the last item that became a canonical part, kept verbatim (see `ResponsesPartData.itemsBefore`). */
+  itemsAfter?: unknown[];
   shape?: {
     /** `input` was a plain string. */
     inputString?: boolean;
@@ -23,6 +27,15 @@ export interface ResponsesRequestData {
     /** The reasoning summary came from the deprecated `generate_summary`. */
     generateSummary?: boolean;
   };
+}
+
+/** `providerData['openai-responses']` of a function or custom tool. */
+export interface ResponsesToolData {
+  /** The tool's fields canonical lacks, verbatim. */
+  extra?: Record<string, unknown>;
+  shape?: { strict?: 'absent' | 'null' };
+  /** Declared by an `additional_tools` input item, which a Responses writer writes back verbatim: not written to `tools`. */
+  inItem?: boolean;
 }
 
 /** One `namespace` tool: what the writer needs to group its members again. */
@@ -67,6 +80,15 @@ export interface ResponsesPartData {
   outputList?: boolean;
   /** `input_image.detail` canonical cannot express (`original`). */
   detail?: string;
+  /**
+   * Input items with no canonical form that stood right before this part's
+   * item (Codex's `additional_tools`, compaction items, item types this
+   * gateway does not know…), verbatim and in order. Only the Responses writer
+   * writes them, in the same place; other writers never see them as content.
+   */
+  itemsBefore?: unknown[];
+  /** The item this part was read from, written back verbatim by the Responses writer instead of the part (a plain-text `agent_message`). */
+  verbatim?: unknown;
 }
 
 /** `providerData['openai-responses']` of a response. */

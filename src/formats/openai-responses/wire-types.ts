@@ -154,6 +154,55 @@ export function isHostedItem(item: { type?: string | undefined }): item is Respo
   return item.type !== undefined && hostedItemTypes.has(item.type);
 }
 
+/**
+ * Codex 0.169 on its default model sends no `tools` field: the tools come as
+ * the first input item, grouped in `namespace` tools (`functions` holds the
+ * freeform `exec` tool of code mode). Replayed history may hold more of them.
+ */
+export interface ResponsesAdditionalToolsItem {
+  type: 'additional_tools';
+  id?: string;
+  role?: string;
+  tools: ResponsesTool[];
+}
+
+/** A message between Codex agents (multi-agent collaboration); `content` is plain text or encrypted by OpenAI. */
+export interface ResponsesAgentMessageItem {
+  type: 'agent_message';
+  id?: string;
+  author: string;
+  recipient: string;
+  content: Array<{ type: 'input_text'; text: string } | { type: 'encrypted_content'; encrypted_content: string }>;
+}
+
+/**
+ * Items that only OpenAI can act on and whose loss changes the conversation:
+ * an encrypted summary of the history before it (`compaction`,
+ * `context_compaction`), or the request to write one (`compaction_trigger`,
+ * Codex's remote compaction v2).
+ */
+export const responsesOpenAIStateItemTypes = ['compaction', 'context_compaction', 'compaction_trigger'] as const;
+
+export type ResponsesOpenAIStateItemType = (typeof responsesOpenAIStateItemTypes)[number];
+
+const openAIStateItemTypes: ReadonlySet<string> = new Set(responsesOpenAIStateItemTypes);
+
+export function isOpenAIStateItem(item: { type?: string | undefined }): item is ResponsesOpenAIStateItem {
+  return item.type !== undefined && openAIStateItemTypes.has(item.type);
+}
+
+/** Request controls OpenAI interprets at their place in the history (Codex: `configuration_update` carries a new reasoning setting). */
+export const responsesControlItemTypes = ['configuration_update'] as const;
+
+export interface ResponsesOpenAIStateItem {
+  type: ResponsesOpenAIStateItemType;
+  id?: string;
+}
+
+export interface ResponsesControlItem {
+  type: (typeof responsesControlItemTypes)[number];
+}
+
 export type ResponsesInputItem =
   | ResponsesMessageItem
   | ResponsesReasoningItem
@@ -162,7 +211,32 @@ export type ResponsesInputItem =
   | ResponsesFunctionCallOutputItem
   | ResponsesCustomToolCallOutputItem
   | ResponsesItemReference
+  | ResponsesAdditionalToolsItem
+  | ResponsesAgentMessageItem
+  | ResponsesOpenAIStateItem
+  | ResponsesControlItem
   | ResponsesHostedItem;
+
+const inputItemTypes: ReadonlySet<string | undefined> = new Set([
+  undefined,
+  'message',
+  'reasoning',
+  'function_call',
+  'custom_tool_call',
+  'function_call_output',
+  'custom_tool_call_output',
+  'item_reference',
+  'additional_tools',
+  'agent_message',
+  ...responsesOpenAIStateItemTypes,
+  ...responsesControlItemTypes,
+  ...responsesHostedItemTypes,
+]);
+
+/** True for an item type this gateway knows; an unknown one (a newer client's) is carried verbatim to a Responses upstream. */
+export function isKnownInputItem(item: { type?: unknown }): item is ResponsesInputItem {
+  return (typeof item.type === 'string' || item.type === undefined) && inputItemTypes.has(item.type);
+}
 
 /** What `output` of a response holds (and what the stream adds item by item). */
 export type ResponsesOutputItem = ResponsesOutputMessage | ResponsesReasoningItem | ResponsesFunctionCallItem | ResponsesCustomToolCallItem | ResponsesHostedItem;

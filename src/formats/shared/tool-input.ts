@@ -1,4 +1,4 @@
-import type { CanonicalRequest } from '../../canonical/types.js';
+import type { CanonicalRequest, CanonicalTool, TranslationWarning } from '../../canonical/types.js';
 
 /**
  * Helpers for tool-call inputs. Canonical keeps a function call's input as the
@@ -14,6 +14,32 @@ export function customToolParameters(description?: string): Record<string, unkno
   const input: Record<string, unknown> = { type: 'string' };
   if (description !== undefined) input.description = description;
   return { type: 'object', properties: { input }, required: ['input'], additionalProperties: false };
+}
+
+/**
+ * A custom tool as the function that stands in for it: one string parameter
+ * `input`, and the tool's grammar appended to its description. The grammar is
+ * the only place the model learns the input's syntax (Codex's `exec` takes
+ * raw JavaScript with an optional `// @exec:` pragma line, `apply_patch` its
+ * patch language), so dropping it would leave the model guessing.
+ */
+export function customToolAsFunction(tool: Extract<CanonicalTool, { kind: 'custom' }>): { description?: string; parameters: Record<string, unknown> } {
+  const parameters = customToolParameters('The raw input of this freeform tool, exactly as the tool takes it (not JSON-encoded twice).');
+  const grammar = grammarOf(tool.format);
+  const note = grammar === undefined ? undefined : `The \`input\` string must match this ${grammar.syntax} grammar:\n${grammar.definition}`;
+  const description = [tool.description, note].filter((text) => text !== undefined).join('\n\n');
+  return description === '' ? { parameters } : { description, parameters };
+}
+
+/** The warning every writer that sends a custom tool as a function gives. */
+export function customToolWarning(tool: Extract<CanonicalTool, { kind: 'custom' }>, index: number): TranslationWarning {
+  const grammar = grammarOf(tool.format) === undefined ? '' : ', its grammar appended to the description';
+  return { type: 'compatibility', path: `tools[${index}]`, message: `custom tool ${tool.name} sent as a function with one string parameter \`input\`${grammar}` };
+}
+
+function grammarOf(format: Record<string, unknown> | undefined): { syntax: string; definition: string } | undefined {
+  if (format?.type !== 'grammar' || typeof format.definition !== 'string') return undefined;
+  return { syntax: typeof format.syntax === 'string' ? format.syntax : 'lark', definition: format.definition };
 }
 
 /** Freeform custom-tool input -> the JSON arguments of its function stand-in. */

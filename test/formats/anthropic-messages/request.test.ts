@@ -83,7 +83,7 @@ describe('Anthropic requests', () => {
         { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'apply_patch', input: { input: '*** Begin Patch' } }] },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: [{ type: 'text', text: 'Done' }] }, { type: 'text', text: 'also this' }] },
       ],
-      tools: [{ name: 'apply_patch', description: 'Apply a patch', input_schema: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'], additionalProperties: false } }],
+      tools: [{ name: 'apply_patch', description: 'Apply a patch', input_schema: { type: 'object', properties: { input: { type: 'string', description: expect.stringContaining('freeform') } }, required: ['input'], additionalProperties: false } }],
       temperature: 0.3,
     });
     expect(encoded.warnings.map((warning) => warning.path)).toEqual(['reasoning', 'tools[0]']);
