@@ -6,10 +6,9 @@ import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/f
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicTurnMessage, anthropicTurnStream, chatTurnCompletion, chatTurnStream, type ScriptedTurn } from '../helpers/wire-transcripts.js';
-import { describeRun, findClient, isolatedEnv, proofCommand, readProof, runClient, StrayTrafficTrap } from './real-clients.js';
+import { describeRun, requireClient, isolatedEnv, proofCommand, readProof, runClient, StrayTrafficTrap } from './real-clients.js';
 
-const client = findClient('codex');
-if (!client.runnable) console.warn(`skipping the Codex e2e tests: ${client.reason}`);
+const client = requireClient('codex');
 
 type ProviderFormat = 'anthropic' | 'openai-chat';
 
@@ -104,7 +103,7 @@ function expectToolResultSent(format: ProviderFormat, request: RecordedRequest, 
   expect(JSON.stringify(result?.content), report).toContain(proof);
 }
 
-describe.skipIf(!client.runnable)(`Codex ${client.runnable ? client.version : ''} (codex exec, wire_api = "responses") through the gateway`, () => {
+describe(`Codex ${client.version} (codex exec, wire_api = "responses") through the gateway`, () => {
   let temp: { dir: string; remove(): Promise<void> };
   let gateway: RunningGateway;
   const providers: Record<ProviderFormat, FakeProvider> = { anthropic: new FakeProvider(), 'openai-chat': new FakeProvider() };
@@ -139,7 +138,6 @@ describe.skipIf(!client.runnable)(`Codex ${client.runnable ? client.version : ''
   });
 
   it.each<ProviderFormat>(['anthropic', 'openai-chat'])('to an %s provider: runs the shell call, sends its output back and prints the final answer', { timeout: 60_000 }, async (format) => {
-    if (!client.runnable) return;
     expect(client.version).toContain(client.pinned);
     const root = path.join(temp.dir, format);
     const home = path.join(root, 'home');
