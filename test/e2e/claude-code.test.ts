@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
@@ -30,6 +30,7 @@ const defaultModel = 'claude-opus-5-5';
 const providerName: Record<ProviderFormat, string> = { anthropic: 'anth', 'openai-chat': 'chat', 'openai-responses': 'resp' };
 const upstreamModel: Record<ProviderFormat, string> = { anthropic: 'claude-opus-5-5', 'openai-chat': 'deepseek-reasoner', 'openai-responses': 'gpt-5.5' };
 const secretOf = (format: ProviderFormat): string => `sb-test-claude-via-${format}-0123456789`;
+const displayName = (format: ProviderFormat): string => `Opus 5.5 via ${format}`;
 const firstPrompt = 'Write the proof file and tell me what it says.';
 const secondPrompt = 'What did the proof file say?';
 
@@ -108,7 +109,9 @@ describe(`Claude Code ${client.version} (claude -p) on its default model through
         keys: Object.fromEntries(providerFormats.map((format) => [`via-${format}`, { sha256: sha256(secretOf(format)), profile: `via-${format}` }])),
         traces: { enabled: false },
       },
-      profiles: Object.fromEntries(providerFormats.map((format) => [`via-${format}`, { rules: [{ model: defaultModel, to: `${providerName[format]}/${upstreamModel[format]}` }] }])),
+      profiles: Object.fromEntries(
+        providerFormats.map((format) => [`via-${format}`, { rules: [{ model: defaultModel, to: `${providerName[format]}/${upstreamModel[format]}`, list_as: [{ model: defaultModel, display_name: displayName(format) }] }] }]),
+      ),
     });
     gateway = await startInProcess(path.join(temp.dir, 'config'));
   });
@@ -133,6 +136,8 @@ describe(`Claude Code ${client.version} (claude -p) on its default model through
         DISABLE_TELEMETRY: '1',
         DISABLE_AUTOUPDATER: '1',
         DISABLE_ERROR_REPORTING: '1',
+        // Claude Code then reads GET {ANTHROPIC_BASE_URL}/v1/models?limit=1000 for its model picker.
+        CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1',
         // The smallest auto-compact window Claude Code accepts: the 150k-token context the provider
         // reports in the first session is past it, so the session's next prompt compacts first.
         CLAUDE_CODE_AUTO_COMPACT_WINDOW: '100000',
@@ -140,7 +145,7 @@ describe(`Claude Code ${client.version} (claude -p) on its default model through
     });
 
   it.each(providerFormats)(
-    'to an %s provider: a Bash tool loop, then an auto-compaction driven by the usage the provider reported',
+    'to an %s provider: model discovery, a Bash tool loop, then an auto-compaction driven by the usage the provider reported',
     { timeout: 120_000 },
     async (format) => {
       expect(client.version).toContain(client.pinned);
@@ -163,6 +168,9 @@ describe(`Claude Code ${client.version} (claude -p) on its default model through
       expectToolLoopHistory(format, loop[1]!, proof!, report);
       expect(first.code, report).toBe(0);
       expect(first.stdout, report).toContain(finalAnswer(format));
+      // Model discovery: Claude Code kept the names the key's profile lists.
+      const discovered = JSON.parse(await readFile(path.join(root, 'home', '.claude', 'cache', 'gateway-models.json'), 'utf8')) as Record<string, unknown>;
+      expect(discovered, report).toMatchObject({ baseUrl: `${gateway.address}/anthropic`, models: [{ id: defaultModel, display_name: displayName(format) }] });
 
       // Session 2 continues session 1: Claude Code compacts before sending the new prompt.
       const second = await runClaude(format, root, ['--continue', secondPrompt]);
