@@ -46,7 +46,7 @@ describe('model lists (GET /v1/models) for Claude Code discovery and the SDKs', 
   const anthropicHeaders = { 'x-api-key': testSecrets.alice, 'anthropic-version': '2023-06-01' };
 
   it('answers Claude Code\'s discovery request in Anthropic\'s list format', async () => {
-    // As Claude Code 2.1.330 sends it (test/fixtures: captures/claude-disc): Bearer, anthropic-version, limit=1000.
+    // As Claude Code 2.1.330 sends it (captured with CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1): Bearer, anthropic-version, limit=1000.
     const response = await get('/anthropic/v1/models?limit=1000', { authorization: `Bearer ${testSecrets.alice}`, 'anthropic-version': '2023-06-01', 'user-agent': 'claude-code/2.1.330' });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
