@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatProblemLine, formatProblemSummary } from '../config/format-problems.js';
 import { formatProblems, loadConfig } from '../config/load-config.js';
 import { createStderrLogger } from '../log/logger.js';
 import { startGateway } from '../server/start-gateway.js';
@@ -68,7 +69,9 @@ export const serveCommand: Command = {
       process.on('SIGINT', () => shutdown('SIGINT'));
     });
     logger.log('info', 'switchboard serving', { address: gateway.address, config: snapshot.version, dir, profiles: [...snapshot.profiles.keys()], keys: snapshot.keysByName.size });
-    for (const problem of loaded.problems) logger.log('warn', 'config warning', { problem: formatProblems([problem], 'text', dir).trim() });
+    // One line per warning, then one count for all of them (each line used to carry a "1 warning" count of its own).
+    for (const problem of loaded.problems) logger.log('warn', 'config warning', { problem: formatProblemLine(problem) });
+    if (loaded.problems.length > 0) logger.log('warn', 'config warnings', { summary: formatProblemSummary(loaded.problems, dir) });
     return stopped;
   },
 };

@@ -1,5 +1,5 @@
 import { parseTarget } from '../routing/resolve-route.js';
-import type { CompiledProfile, CompiledRule, Target } from './snapshot.js';
+import type { CompiledProfile, CompiledRule, ListedModelEntry, Target } from './snapshot.js';
 import type { ProfileFile, RoutingRule, TargetList } from './types.js';
 
 /**
@@ -13,8 +13,27 @@ export function compileProfile(name: string, file: string, profile: ProfileFile)
   for (const rule of rules) {
     if (rule.kind === 'exact' && !firstExactRule.has(rule.match)) firstExactRule.set(rule.match, rule.index);
   }
-  const compiled: CompiledProfile = { name, file, rules, firstExactRule };
-  return profile.default === undefined ? compiled : { ...compiled, defaultTargets: compileTargets(profile.default) };
+  const defaultTargets = profile.default === undefined ? undefined : compileTargets(profile.default);
+  const compiled: CompiledProfile = { name, file, rules, firstExactRule, listedModels: listedModels(profile, defaultTargets) };
+  return defaultTargets === undefined ? compiled : { ...compiled, defaultTargets };
+}
+
+/**
+ * The model list of a profile, built once per load: each rule's `list_as`
+ * entries (an exact rule without one is listed under its model), then the
+ * default's model, which any name reaches. First entry of an id wins.
+ */
+function listedModels(profile: ProfileFile, defaultTargets: readonly Target[] | undefined): ListedModelEntry[] {
+  const entries = new Map<string, ListedModelEntry>();
+  const add = (id: string, displayName?: string): void => {
+    if (!entries.has(id)) entries.set(id, { id, displayName: displayName ?? id });
+  };
+  for (const rule of profile.rules) {
+    if (rule.list_as !== undefined) for (const listed of rule.list_as) add(listed.model, listed.display_name);
+    else if (rule.model !== undefined) add(rule.model);
+  }
+  if (defaultTargets?.[0]) add(defaultTargets[0].model);
+  return [...entries.values()];
 }
 
 function compileRule(rule: RoutingRule, index: number): CompiledRule {

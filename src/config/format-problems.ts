@@ -15,15 +15,16 @@ export function formatProblems(problems: readonly ConfigProblem[], format: Probl
     case 'json':
       return `${JSON.stringify(problems, null, 2)}\n`;
     case 'github':
-      return problems.map((problem) => `${githubLine(problem, dir)}\n`).join('') + summaryLine(problems, dir);
+      return problems.map((problem) => `${githubLine(problem, dir)}\n`).join('') + `${formatProblemSummary(problems, dir)}\n`;
     case 'text':
-      return problems.map((problem) => `${textLine(problem)}\n`).join('') + summaryLine(problems, dir);
+      return problems.map((problem) => `${formatProblemLine(problem)}\n`).join('') + `${formatProblemSummary(problems, dir)}\n`;
     default:
       return assertNever(format);
   }
 }
 
-function textLine(problem: ConfigProblem): string {
+/** One problem as `file:line:col severity CODE message`. */
+export function formatProblemLine(problem: ConfigProblem): string {
   return `${problem.file}:${problem.line}:${problem.column} ${problem.severity} ${problem.code} ${problem.message}`;
 }
 
@@ -33,10 +34,11 @@ function githubLine(problem: ConfigProblem, dir: string): string {
   return `::${problem.severity} ${properties}::${escapeData(problem.message)}`;
 }
 
-function summaryLine(problems: readonly ConfigProblem[], dir: string): string {
+/** The count line under a list of problems: `0 errors, 3 warnings in DIR`. */
+export function formatProblemSummary(problems: readonly ConfigProblem[], dir: string): string {
   const errors = problems.filter((problem) => problem.severity === 'error').length;
   const warnings = problems.length - errors;
-  return `${count(errors, 'error')}, ${count(warnings, 'warning')} in ${dir}\n`;
+  return `${count(errors, 'error')}, ${count(warnings, 'warning')} in ${dir}`;
 }
 
 function count(value: number, noun: string): string {

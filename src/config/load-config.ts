@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { checkGateway } from './check-gateway.js';
+import { checkListedModels } from './check-listed-models.js';
 import { checkProfile } from './check-profile.js';
 import { checkRoutingTests } from './check-routing-tests.js';
 import { compileProfile } from './compile-profile.js';
@@ -76,7 +77,9 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     problems.push(...check.problems);
     if (!check.compilable) continue;
     profiles.set(source.profile!, { file: source.file, profile });
-    const tests = checkRoutingTests(parsed, profile, compileProfile(source.profile!, path.join(absoluteDir, source.file), profile));
+    const compiled = compileProfile(source.profile!, path.join(absoluteDir, source.file), profile);
+    problems.push(...checkListedModels(parsed, profile, compiled));
+    const tests = checkRoutingTests(parsed, profile, compiled);
     problems.push(...tests.problems);
     stats.routingTestsPassed += tests.passed;
     stats.routingTestsFailed += tests.problems.length;

@@ -27,6 +27,7 @@ export const configProblemCodes = {
   CFG_INVALID_REGEX: 'A `model_regex` is not a valid JavaScript regular expression.',
   CFG_UNSAFE_REGEX: 'A `model_regex` is prone to catastrophic backtracking; clients choose the model text, so it could stall the gateway.',
   CFG_RULE_SHADOWED: 'A rule can never match because an earlier rule always matches first.',
+  CFG_LIST_AS_MISMATCH: 'A `list_as` model does not route to its rule: the rule does not match it, or an earlier rule matches it first.',
   CFG_CAPTURE_OUT_OF_RANGE: 'A target uses `$N` but the rule\'s regex has fewer capture groups.',
   CFG_ENV_UNSET: 'An `${ENV_VAR}` reference names a variable that is not set (an error with `--strict`).',
   CFG_DUPLICATE_KEY_HASH: 'Two keys have the same `sha256`, so the gateway could not tell them apart.',

@@ -104,4 +104,12 @@ export interface CompiledProfile {
   /** Index of the first exact rule for each exact model, so exact lookups skip the scan. */
   firstExactRule: ReadonlyMap<string, number>;
   defaultTargets?: readonly Target[];
+  /** What `GET /v1/models` lists for the profile, in order: each rule's entries, then the default's model. */
+  listedModels: readonly ListedModelEntry[];
+}
+
+/** One entry of a profile's model list. */
+export interface ListedModelEntry {
+  id: string;
+  displayName: string;
 }

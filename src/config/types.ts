@@ -264,8 +264,25 @@ export interface RoutingRule {
   model_regex?: string;
   /** Where matching requests go: `provider/model`, or a list tried in order on failure. */
   to: TargetList;
+  /**
+   * The entries this rule adds to the model lists (`GET /v1/models`, which Claude Code reads for its
+   * model picker). Without it an exact rule is listed under its `model` and a regex rule is not listed.
+   * Each `model` must route to this rule (`switchboard check` verifies); `[]` hides an exact rule.
+   */
+  list_as?: ListedModel[];
   /** Free text for reviewers. */
   description?: string;
+}
+
+/** A model name listed for a rule. */
+export interface ListedModel {
+  /**
+   * The model id clients see and send, e.g. `claude-opus-5-5`.
+   * @minLength 1
+   */
+  model: string;
+  /** The name clients show for it (Claude Code's /model picker); the id when absent. */
+  display_name?: string;
 }
 
 /** A routing case checked by `switchboard check`. */

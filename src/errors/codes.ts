@@ -20,6 +20,7 @@ export const errorCodes = {
   SB_REQUEST_TOO_LARGE: { status: 413, type: 'request_too_large', retryable: false, summary: 'The request body exceeds server.body_limit_mb.' },
   SB_REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error', retryable: false, summary: 'The request body is not application/json.' },
   SB_REQUEST_TIMEOUT: { status: 408, type: 'timeout_error', retryable: true, summary: 'The client took too long to send the request.' },
+  SB_MODEL_NOT_LISTED: { status: 404, type: 'not_found_error', retryable: false, summary: 'GET /v1/models/{id} names a model the key\'s profile does not list.' },
   SB_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false, summary: 'No such route on this gateway.' },
   // Limits
   SB_LIMIT_CONCURRENCY: { status: 429, type: 'rate_limit_error', retryable: true, summary: 'The key has reached its max_concurrent requests.' },

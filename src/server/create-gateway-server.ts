@@ -8,7 +8,8 @@ import { getCodec } from '../formats/index.js';
 import { emptyOutcome } from '../pipeline/model-request.js';
 import { authenticate, type Caller } from './authenticate.js';
 import type { GatewayState } from './gateway-state.js';
-import { inboundFormatOfPath } from './inbound.js';
+import { inboundFormatOf } from './inbound.js';
+import { registerModelListRoutes } from './model-list-routes.js';
 import { registerModelRoutes } from './model-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 
@@ -82,7 +83,7 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
       startedAt: performance.now(),
       startedAtIso: new Date().toISOString(),
       snapshot,
-      format: inboundFormatOfPath(request.url),
+      format: inboundFormatOf(request.url, request.headers),
     };
     request.gateway = context;
     if (state.draining) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
@@ -100,6 +101,7 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
   });
 
   registerModelRoutes(app, state);
+  registerModelListRoutes(app);
   registerOpsRoutes(app, state);
   return app;
 }
@@ -107,7 +109,7 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
 /** Answers an error before the pipeline took over (bad key, bad body, no route...) and records it. */
 export function sendRefusal(state: GatewayState, request: FastifyRequest, reply: FastifyReply, error: GatewayError): void {
   const context = request.gateway;
-  const format = context?.format ?? inboundFormatOfPath(request.url);
+  const format = context?.format ?? inboundFormatOf(request.url, request.headers);
   reply
     .code(error.status)
     .header('x-switchboard-error-source', 'gateway')

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { CompiledProfile } from '../config/snapshot.js';
 import type { GatewayState } from './gateway-state.js';
 
-/** Health probes, status, Claude Code's connection probe, and the model lists. */
+/** Health probes, status and Claude Code's connection probe. */
 export function registerOpsRoutes(app: FastifyInstance, state: GatewayState): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -44,37 +43,4 @@ export function registerOpsRoutes(app: FastifyInstance, state: GatewayState): vo
   for (const url of ['/anthropic/api/hello', '/api/hello']) {
     app.route({ method: ['GET', 'HEAD'], url, handler: async (_request, reply) => reply.code(200).send({ status: 'ok' }) });
   }
-
-  app.get('/anthropic/v1/models', { config: { authenticated: true } }, async (request) => anthropicModelList(request.gateway!.caller!.profile));
-  // Anthropic SDKs without the /anthropic prefix also call GET /v1/models; they send anthropic-version.
-  app.get('/v1/models', { config: { authenticated: true } }, async (request) => {
-    const profile = request.gateway!.caller!.profile;
-    return request.headers['anthropic-version'] === undefined ? openaiModelList(profile) : anthropicModelList(profile);
-  });
 }
-
-/** The model names a profile serves: its exact rules in order, then its default target's model. */
-export function servedModels(profile: CompiledProfile): string[] {
-  const names = new Set<string>();
-  for (const rule of profile.rules) if (rule.kind === 'exact') names.add(rule.match);
-  const fallback = profile.defaultTargets?.[0];
-  if (fallback) names.add(fallback.model);
-  return [...names];
-}
-
-// A gateway does not know when a model was made; the lists need some date, so all share one fixed date.
-const listedCreatedAt = '2025-01-01T00:00:00Z';
-const listedCreatedEpoch = Date.parse(listedCreatedAt) / 1000;
-
-function anthropicModelList(profile: CompiledProfile): Record<string, unknown> {
-  const data = servedModels(profile).map((id) => ({ type: 'model', id, display_name: id, created_at: listedCreatedAt }));
-  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
-}
-
-function openaiModelList(profile: CompiledProfile): Record<string, unknown> {
-  return {
-    object: 'list',
-    data: servedModels(profile).map((id) => ({ id, object: 'model', created: listedCreatedEpoch, owned_by: `switchboard:${profile.name}` })),
-  };
-}
-

@@ -1,3 +1,4 @@
+import { approximateInputTokens } from '../canonical/approximate-input-tokens.js';
 import type { StreamPart } from '../canonical/stream.js';
 import type { CanonicalRequest } from '../canonical/types.js';
 
@@ -15,7 +16,8 @@ export function mockResponseParts(request: CanonicalRequest, upstreamModel: stri
   // Word-sized deltas, so a streaming client sees a real multi-event stream.
   for (const piece of text.match(/\S+\s*/g) ?? [text]) parts.push({ type: 'text-delta', index: 0, text: piece });
   parts.push({ type: 'text-end', index: 0 });
-  const inputTokens = estimateTokens(request);
+  // The same estimate the Anthropic stream writer puts in message_start, so the start and the end agree.
+  const inputTokens = approximateInputTokens(request);
   const outputTokens = Math.max(1, Math.ceil(text.length / 4));
   parts.push({ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens, outputTokens } });
   return parts;
@@ -33,13 +35,4 @@ function lastUserText(request: CanonicalRequest): string {
     if (texts.length > 0) return texts.join(' ');
   }
   return '';
-}
-
-function estimateTokens(request: CanonicalRequest): number {
-  let characters = 0;
-  for (const part of request.system) characters += part.text.length;
-  for (const message of request.messages) {
-    for (const part of message.content) if (part.type === 'text') characters += part.text.length;
-  }
-  return Math.max(1, Math.ceil(characters / 4));
 }

@@ -6,8 +6,8 @@ import { FakeProvider, type RecordedRequest } from '../helpers/fake-provider.js'
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { makeTempDir, sha256, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { providerReply, readUpstream, type ProviderFormat, type ProviderTurn } from './code-mode-provider.js';
-import { codexDefaultModel, requireCodex, runCodexExec, type CodexRunResult, type RunnableClient } from './codex-run.js';
-import { describeRun, proofCommand, readProof, StrayTrafficTrap } from './real-clients.js';
+import { codexDefaultModel, runCodexExec, type CodexRunResult } from './codex-run.js';
+import { describeRun, proofCommand, readProof, requireClient, StrayTrafficTrap, type RealClient } from './real-clients.js';
 
 /**
  * Codex 0.169 exactly as a new user runs it: the README's provider entry and
@@ -55,14 +55,14 @@ function report(result: CodexRunResult, format: ProviderFormat, provider: FakePr
 }
 
 describe(`Codex on its default model (${codexDefaultModel}, code mode) through every provider format`, () => {
-  let client: RunnableClient;
+  let client: RealClient;
   let temp: { dir: string; remove(): Promise<void> };
   let gateway: RunningGateway;
   const providers: Record<ProviderFormat, FakeProvider> = { anthropic: new FakeProvider(), 'openai-chat': new FakeProvider(), 'openai-responses': new FakeProvider() };
   const trap = new StrayTrafficTrap();
 
   beforeAll(async () => {
-    client = requireCodex();
+    client = requireClient('codex');
     await Promise.all([...Object.values(providers).map((provider) => provider.start()), trap.start()]);
     temp = await makeTempDir('switchboard-e2e-codex-default-');
     // One key, one profile per provider format; each run picks its profile with x-switchboard-profile.

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findClient, isolatedEnv, runClient, type ClientRun, type FoundClient, type StrayTrafficTrap } from './real-clients.js';
+import { isolatedEnv, runClient, type ClientRun, type RealClient, type StrayTrafficTrap } from './real-clients.js';
 
 /**
  * Running `codex exec` against the gateway the way a user sets it up: the
@@ -8,16 +8,6 @@ import { findClient, isolatedEnv, runClient, type ClientRun, type FoundClient, t
  * line, so Codex picks its own default model and sends what a new user's
  * first try sends.
  */
-
-export type RunnableClient = Extract<FoundClient, { runnable: true }>;
-
-/** The pinned Codex, or an error saying why it cannot run here: a Codex test fails rather than skips. */
-export function requireCodex(): RunnableClient {
-  const found = findClient('codex');
-  if (!found.runnable) throw new Error(`the Codex end-to-end tests need the pinned Codex binary: ${found.reason}`);
-  if (!found.version.includes(found.pinned)) throw new Error(`codex --version printed ${found.version}, expected the pinned ${found.pinned}`);
-  return found;
-}
 
 /** Codex's default model in 0.169, what it asks for when config.toml names none. */
 export const codexDefaultModel = 'gpt-6.1-sol';
@@ -61,7 +51,7 @@ function configToml(options: CodexRunOptions): string {
 }
 
 /** Runs `codex exec` once, headless (stdin closed), in an isolated home, with stray traffic sent to the trap. */
-export async function runCodexExec(client: RunnableClient, options: CodexRunOptions): Promise<CodexRunResult> {
+export async function runCodexExec(client: RealClient, options: CodexRunOptions): Promise<CodexRunResult> {
   const home = path.join(options.root, 'home');
   const codexHome = path.join(options.root, 'codex-home');
   const work = path.join(options.root, 'work');

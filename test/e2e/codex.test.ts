@@ -5,8 +5,8 @@ import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/f
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { scriptedTurnReply, type ScriptedTurn } from '../helpers/wire-transcripts.js';
-import { requireCodex, runCodexExec, type RunnableClient } from './codex-run.js';
-import { describeRun, proofCommand, readProof, StrayTrafficTrap } from './real-clients.js';
+import { runCodexExec } from './codex-run.js';
+import { describeRun, proofCommand, readProof, requireClient, StrayTrafficTrap, type RealClient } from './real-clients.js';
 
 type ProviderFormat = 'anthropic' | 'openai-chat';
 
@@ -100,14 +100,14 @@ function expectToolResultSent(format: ProviderFormat, request: RecordedRequest, 
 
 // A named model Codex has no metadata for: it sends a `tools` array with a `namespace` tool (see codex-code-mode.test.ts for its default model).
 describe('Codex (codex exec, wire_api = "responses", a gateway model name) through the gateway', () => {
-  let client: RunnableClient;
+  let client: RealClient;
   let temp: { dir: string; remove(): Promise<void> };
   let gateway: RunningGateway;
   const providers: Record<ProviderFormat, FakeProvider> = { anthropic: new FakeProvider(), 'openai-chat': new FakeProvider() };
   const trap = new StrayTrafficTrap();
 
   beforeAll(async () => {
-    client = requireCodex();
+    client = requireClient('codex');
     await Promise.all([providers.anthropic.start(), providers['openai-chat'].start(), trap.start()]);
     providers.anthropic.reply(providerScript('anthropic'));
     providers['openai-chat'].reply(providerScript('openai-chat'));

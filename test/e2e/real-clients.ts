@@ -16,8 +16,15 @@ export type ClientName = 'claude' | 'codex';
 
 const packageOf: Record<ClientName, string> = { claude: '@anthropic-ai/claude-code', codex: '@openai/codex' };
 
-/** A client that runs on this machine, or the reason it cannot. */
-export type FoundClient = { runnable: true; command: string; prefixArgs: string[]; version: string; pinned: string } | { runnable: false; reason: string };
+/** A client binary that runs on this machine. */
+export interface RealClient {
+  command: string;
+  prefixArgs: string[];
+  /** What `--version` printed. */
+  version: string;
+  /** The version package.json pins. */
+  pinned: string;
+}
 
 /** The version package.json pins for the client's npm package. */
 export function pinnedVersion(name: ClientName): string {
@@ -47,8 +54,13 @@ function candidates(name: ClientName): Array<{ command: string; prefixArgs: stri
   return found;
 }
 
-/** Finds the client and checks that `--version` runs here and prints the pinned version. */
-export function findClient(name: ClientName): FoundClient {
+/**
+ * Finds the client and checks that `--version` runs here. A client that
+ * cannot run throws, so its test file fails with the reason: the end-to-end
+ * tests are how the gateway is known to work with the real clients, and a
+ * skipped one would let CI pass without that proof.
+ */
+export function requireClient(name: ClientName): RealClient {
   const pinned = pinnedVersion(name);
   const reasons: string[] = [];
   for (const candidate of candidates(name)) {
@@ -65,9 +77,12 @@ export function findClient(name: ClientName): FoundClient {
       reasons.push(`${candidate.command}: --version exited ${result.status}: ${(result.stderr || result.stdout).trim().slice(0, 300)}`);
       continue;
     }
-    return { runnable: true, ...candidate, version: result.stdout.trim(), pinned };
+    return { ...candidate, version: result.stdout.trim(), pinned };
   }
-  return { runnable: false, reason: `${packageOf[name]}@${pinned} cannot run on ${process.platform}-${process.arch}: ${reasons.join('; ')}` };
+  throw new Error(
+    `${packageOf[name]}@${pinned} cannot run on ${process.platform}-${process.arch}, so its end-to-end tests cannot run (they never skip): ${reasons.join('; ')}. ` +
+      'Run `npm install` (with install scripts allowed) on a platform the client supports.',
+  );
 }
 
 export interface ClientRun {
@@ -79,7 +94,7 @@ export interface ClientRun {
 }
 
 /** Runs the client to completion (stdin closed), killing its whole process group after `timeoutMs`. */
-export async function runClient(client: Extract<FoundClient, { runnable: true }>, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<ClientRun> {
+export async function runClient(client: RealClient, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<ClientRun> {
   const child = spawn(client.command, [...client.prefixArgs, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';

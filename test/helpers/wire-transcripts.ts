@@ -129,23 +129,40 @@ export function responsesResponse(model: string, text: string): Record<string, u
 /** A scripted assistant turn, written by the builders below in each provider's wire format. */
 export interface ScriptedTurn {
   reasoning?: string;
+  /** Responses only: the reasoning item's `encrypted_content`, as OpenAI sends it when asked for `reasoning.encrypted_content`. */
+  encryptedReasoning?: string;
   text?: string;
   /**
    * `argumentPieces` are the JSON argument fragments of a function call, or the freeform input of a
    * Responses `custom_tool_call` (`custom: true`, with its `namespace` if any).
    */
   toolCall?: { id: string; name: string; argumentPieces: string[]; custom?: boolean; namespace?: string };
-  /** Token counts the provider reports (default 40 in, 12 out); a large input count makes Codex compact. */
-  usage?: { input: number; output: number };
+  /** The token counts the provider reports: `input` is every prompt token, `cached` the part of it read from the cache. Default 40 in, 12 out. */
+  usage?: TurnUsage;
 }
 
-const defaultUsage = { input: 40, output: 12 };
-const usageOf = (turn: ScriptedTurn): { input: number; output: number } => turn.usage ?? defaultUsage;
+export interface TurnUsage {
+  input: number;
+  cached?: number;
+  output: number;
+}
+
+const defaultTurnUsage: TurnUsage = { input: 40, output: 12 };
+
+/** Anthropic's split: `input_tokens` leaves the cache reads out. */
+function anthropicTurnUsage(turn: ScriptedTurn): { input_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number } {
+  const { input, cached = 0 } = turn.usage ?? defaultTurnUsage;
+  return { input_tokens: input - cached, cache_read_input_tokens: cached, cache_creation_input_tokens: 0 };
+}
+
+function chatTurnUsage(turn: ScriptedTurn): Record<string, unknown> {
+  const { input, cached = 0, output } = turn.usage ?? defaultTurnUsage;
+  return { prompt_tokens: input, completion_tokens: output, total_tokens: input + output, prompt_tokens_details: { cached_tokens: cached } };
+}
 
 /** The turn as an Anthropic stream (thinking with a signature, text, tool_use). */
 export function anthropicTurnStream(model: string, turn: ScriptedTurn): string[] {
-  const turnUsage = usageOf(turn);
-  const frames = [sse({ type: 'message_start', message: { id: 'msg_turn', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: turnUsage.input, output_tokens: 1 } } }, 'message_start')];
+  const frames = [sse({ type: 'message_start', message: { id: 'msg_turn', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...anthropicTurnUsage(turn), output_tokens: 1 } } }, 'message_start')];
   let index = 0;
   if (turn.reasoning !== undefined) {
     frames.push(
@@ -170,24 +187,22 @@ export function anthropicTurnStream(model: string, turn: ScriptedTurn): string[]
     frames.push(sse({ type: 'content_block_stop', index }, 'content_block_stop'));
   }
   frames.push(
-    sse({ type: 'message_delta', delta: { stop_reason: turn.toolCall ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: turnUsage.output } }, 'message_delta'),
+    sse({ type: 'message_delta', delta: { stop_reason: turn.toolCall ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: (turn.usage ?? defaultTurnUsage).output } }, 'message_delta'),
     sse({ type: 'message_stop' }, 'message_stop'),
   );
   return frames;
 }
 
 export function anthropicTurnMessage(model: string, turn: ScriptedTurn): Record<string, unknown> {
-  const turnUsage = usageOf(turn);
   const content: unknown[] = [];
   if (turn.reasoning !== undefined) content.push({ type: 'thinking', thinking: turn.reasoning, signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' });
   if (turn.text !== undefined) content.push({ type: 'text', text: turn.text });
   if (turn.toolCall) content.push({ type: 'tool_use', id: turn.toolCall.id, name: turn.toolCall.name, input: JSON.parse(turn.toolCall.argumentPieces.join('')) });
-  return { id: 'msg_turn', type: 'message', role: 'assistant', model, content, stop_reason: turn.toolCall ? 'tool_use' : 'end_turn', stop_sequence: null, usage: { input_tokens: turnUsage.input, output_tokens: turnUsage.output } };
+  return { id: 'msg_turn', type: 'message', role: 'assistant', model, content, stop_reason: turn.toolCall ? 'tool_use' : 'end_turn', stop_sequence: null, usage: { ...anthropicTurnUsage(turn), output_tokens: (turn.usage ?? defaultTurnUsage).output } };
 }
 
 /** The turn as chat chunks, with DeepSeek-style `reasoning_content` deltas. */
 export function chatTurnStream(model: string, turn: ScriptedTurn): string[] {
-  const turnUsage = usageOf(turn);
   const frames = [sse(chatChunk(model, { role: 'assistant', content: '' }))];
   if (turn.reasoning !== undefined) frames.push(sse(chatChunk(model, { reasoning_content: turn.reasoning })));
   if (turn.text !== undefined) frames.push(sse(chatChunk(model, { content: turn.text })));
@@ -197,13 +212,12 @@ export function chatTurnStream(model: string, turn: ScriptedTurn): string[] {
     for (const piece of argumentPieces) frames.push(sse(chatChunk(model, { tool_calls: [{ index: 0, function: { arguments: piece } }] })));
   }
   frames.push(sse(chatChunk(model, {}, turn.toolCall ? 'tool_calls' : 'stop')));
-  frames.push(sse({ id: 'chatcmpl-turn', object: 'chat.completion.chunk', created: 1741570283, model, choices: [], usage: { prompt_tokens: turnUsage.input, completion_tokens: turnUsage.output, total_tokens: turnUsage.input + turnUsage.output } }));
+  frames.push(sse({ id: 'chatcmpl-turn', object: 'chat.completion.chunk', created: 1741570283, model, choices: [], usage: chatTurnUsage(turn) }));
   frames.push('data: [DONE]\n\n');
   return frames;
 }
 
 export function chatTurnCompletion(model: string, turn: ScriptedTurn): Record<string, unknown> {
-  const turnUsage = usageOf(turn);
   const message: Record<string, unknown> = { role: 'assistant', content: turn.text ?? null };
   if (turn.reasoning !== undefined) message.reasoning_content = turn.reasoning;
   if (turn.toolCall) message.tool_calls = [{ id: turn.toolCall.id, type: 'function', function: { name: turn.toolCall.name, arguments: turn.toolCall.argumentPieces.join('') } }];
@@ -213,13 +227,17 @@ export function chatTurnCompletion(model: string, turn: ScriptedTurn): Record<st
     created: 1741569952,
     model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: turn.toolCall ? 'tool_calls' : 'stop' }],
-    usage: { prompt_tokens: turnUsage.input, completion_tokens: turnUsage.output, total_tokens: turnUsage.input + turnUsage.output },
+    usage: chatTurnUsage(turn),
   };
 }
 
 function responsesTurnItems(turn: ScriptedTurn): Array<Record<string, unknown>> {
   const items: Array<Record<string, unknown>> = [];
-  if (turn.reasoning !== undefined) items.push({ id: 'rs_turn', type: 'reasoning', summary: [{ type: 'summary_text', text: turn.reasoning }] });
+  if (turn.reasoning !== undefined) {
+    const item: Record<string, unknown> = { id: 'rs_turn', type: 'reasoning', summary: [{ type: 'summary_text', text: turn.reasoning }] };
+    if (turn.encryptedReasoning !== undefined) item.encrypted_content = turn.encryptedReasoning;
+    items.push(item);
+  }
   if (turn.text !== undefined) items.push({ id: 'msg_turn', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.text, annotations: [] }] });
   const call = turn.toolCall;
   if (call?.custom === true) {
@@ -231,8 +249,8 @@ function responsesTurnItems(turn: ScriptedTurn): Array<Record<string, unknown>> 
 }
 
 function responsesTurnUsage(turn: ScriptedTurn): Record<string, unknown> {
-  const { input, output } = usageOf(turn);
-  return { input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output };
+  const { input, cached = 0, output } = turn.usage ?? defaultTurnUsage;
+  return { input_tokens: input, input_tokens_details: { cached_tokens: cached }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output };
 }
 
 /** The turn as a Responses stream, with every item's added/delta/done events and `response.completed`. */

@@ -1,3 +1,4 @@
+import { approximateInputTokens } from '../../canonical/approximate-input-tokens.js';
 import type { EncodeContext, StreamEncoder } from '../../canonical/codec.js';
 import type { StreamPart } from '../../canonical/stream.js';
 import type { ReasoningPart, Usage } from '../../canonical/types.js';
@@ -40,6 +41,19 @@ export function createAnthropicStreamEncoder(context: EncodeContext, emit: (fram
 
   const send = (event: string, payload: unknown): void => emit(formatSseEvent(JSON.stringify(payload), event));
 
+  /**
+   * Anthropic reports the input tokens in `message_start` and again in the final
+   * `message_delta`; Chat and Responses providers (and the mock) tell them only at
+   * the end, if at all. Without a count of its own, each event carries the estimate
+   * instead of 0, and the provider's count replaces it as soon as it is known.
+   */
+  let estimate: number | undefined;
+  const withInputTokens = (known: Partial<Usage> | undefined): Partial<Usage> => {
+    if (known?.inputTokens !== undefined) return known;
+    estimate ??= approximateInputTokens(context.request);
+    return { ...known, inputTokens: estimate };
+  };
+
   const start = (id: string | undefined, startUsage: Partial<Usage> | undefined): void => {
     started = true;
     send('message_start', {
@@ -52,7 +66,7 @@ export function createAnthropicStreamEncoder(context: EncodeContext, emit: (fram
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: encodeAnthropicUsage(startUsage),
+        usage: encodeAnthropicUsage(withInputTokens(startUsage)),
       },
     });
   };
@@ -160,7 +174,7 @@ export function createAnthropicStreamEncoder(context: EncodeContext, emit: (fram
       order.shift();
     }
     const stop = encodeAnthropicStopReason(part.finishReason, sawToolCall);
-    send('message_delta', { type: 'message_delta', delta: { stop_reason: stop.stop_reason, stop_sequence: stop.stop_sequence }, usage: encodeAnthropicUsage(part.usage ?? usage) });
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: stop.stop_reason, stop_sequence: stop.stop_sequence }, usage: encodeAnthropicUsage(withInputTokens({ ...usage, ...part.usage })) });
     send('message_stop', { type: 'message_stop' });
   };
 
