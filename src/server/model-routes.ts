@@ -4,6 +4,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { ClientResponse } from '../pipeline/client-response.js';
 import { countTokens } from '../pipeline/count-tokens.js';
 import { handleModelRequest } from '../pipeline/handle-model-request.js';
+import { turnStateHeader } from '../pipeline/response-headers.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
 import { resolveRoute } from '../routing/resolve-route.js';
 import { extractSessionId } from '../traces/session-id.js';
@@ -46,6 +47,7 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
   const client = new ClientResponse(raw, {
     'x-switchboard-request-id': context.id,
     'x-switchboard-config': context.snapshot.version,
+    ...echoedTurnState(request, format),
   });
   state.inFlight++;
   if (modelRequest.stream) state.inFlightStreams++;
@@ -73,6 +75,18 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
     state.inFlight--;
     if (modelRequest.stream) state.inFlightStreams--;
   }
+}
+
+/**
+ * Codex sends back the `x-codex-turn-state` a Responses server gave it at the
+ * turn's start. The gateway returns the client's token as it came, so a turn
+ * keeps one token even when a translated provider (which issues none) answers
+ * part of it; a passthrough provider's own token, relayed with its response,
+ * takes precedence. The gateway mints none: it routes by rules, not by the token.
+ */
+function echoedTurnState(request: FastifyRequest, format: WireFormat): Record<string, string> {
+  const value = request.headers[turnStateHeader];
+  return format === 'openai-responses' && typeof value === 'string' ? { [turnStateHeader]: value } : {};
 }
 
 /**
