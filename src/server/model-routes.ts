@@ -7,7 +7,7 @@ import { handleModelRequest } from '../pipeline/handle-model-request.js';
 import { turnStateHeader } from '../pipeline/response-headers.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
 import { resolveRoute } from '../routing/resolve-route.js';
-import { extractSessionId } from '../traces/session-id.js';
+import { identifyClient } from '../traces/client-identity.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
 
@@ -67,6 +67,9 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
       model,
       stream: modelRequest.stream,
       session: context.session ?? null,
+      agent: context.agent,
+      parentAgent: context.parentAgent,
+      kind: context.kind,
       rawBody: modelRequest.rawBody,
       canonical: modelRequest.canonical,
       outcome,
@@ -118,7 +121,11 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   const context = request.gateway!;
   const body = parseBody(request.body);
   context.parsed = true;
-  context.session = extractSessionId(request.headers, body);
+  const client = identifyClient(request.headers, body);
+  context.session = client.session;
+  context.agent = client.agent;
+  context.parentAgent = client.parentAgent;
+  context.kind = client.kind;
   context.stream = body.stream === true;
   const model = body.model;
   if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');
