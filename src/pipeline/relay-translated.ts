@@ -112,6 +112,7 @@ function upstreamBody(canonical: CanonicalRequest, provider: ResolvedProvider, m
     body.max_tokens = body.max_completion_tokens;
     delete body.max_completion_tokens;
   }
+  if (format === 'openai-chat' && !provider.sendsPromptCacheKey) delete body.prompt_cache_key;
   return refuseTooDeep(() => JSON.stringify(body));
 }
 
