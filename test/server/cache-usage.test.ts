@@ -1,12 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
-import type { TraceRecord } from '../../src/traces/trace-record.js';
 import { FakeProvider, sse, type FakeReply, type RecordedRequest } from '../helpers/fake-provider.js';
+import { oneProviderPerFormat } from '../helpers/format-providers.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
+import { readTraceRecords } from '../helpers/trace-lines.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicMessage, anthropicTextStream, chatCompletion, chatTextStream, responsesResponse, responsesTextStream } from '../helpers/wire-transcripts.js';
 
@@ -83,10 +83,8 @@ describe('prompt-cache token counts reach every client in its own usage format',
       temp.dir,
       baseConfig(
         {
-          anth: { format: 'anthropic', base_url: providers.anthropic.url, retry: { max_retries: 0 } },
-          chat: { format: 'openai-chat', base_url: providers['openai-chat'].url, retry: { max_retries: 0 } },
+          ...oneProviderPerFormat(providers),
           deepseek: { format: 'openai-chat', base_url: providers.deepseek.url, retry: { max_retries: 0 } },
-          resp: { format: 'openai-responses', base_url: providers['openai-responses'].url, retry: { max_retries: 0 } },
         },
         { rules: (Object.keys(routeOf) as Upstream[]).map((upstream) => ({ model: `via-${upstream}`, to: routeOf[upstream] })) },
         tracesDir,
@@ -151,13 +149,7 @@ describe('prompt-cache token counts reach every client in its own usage format',
     const fromAnthropic = await id(() => openaiClient().responses.create({ model: 'via-anthropic', input: 'hi' }).withResponse());
     const fromDeepseek = await id(() => anthropicClient().messages.create({ model: 'via-deepseek', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }).withResponse());
     await gateway.stop();
-    const records = new Map(
-      (await readFile(path.join(tracesDir, 'traces.jsonl'), 'utf8'))
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as TraceRecord)
-        .map((record) => [record.id, record]),
-    );
+    const records = await readTraceRecords(tracesDir);
     expect(records.get(fromAnthropic)!.usage).toEqual({ input: 3600, output: 50, cache_read: 3000, cache_write: 500, reasoning: 0 });
     expect(records.get(fromDeepseek)!.usage).toEqual({ input: 3600, output: 50, cache_read: 3000, cache_write: 0, reasoning: 0 });
     gateway = await startInProcess(temp.dir);

@@ -1,12 +1,11 @@
 import OpenAI from 'openai';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
-import type { TraceRecord } from '../../src/traces/trace-record.js';
 import { FakeProvider } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { readCapture, sendableHeaders } from '../helpers/real-client-capture.js';
+import { readTraceRecords } from '../helpers/trace-lines.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicMessage, chatCompletion, responsesResponse } from '../helpers/wire-transcripts.js';
 
@@ -119,13 +118,7 @@ describe('prompt caching survives the gateway', () => {
     expect(chat.requests.at(-1)!.rawBody).not.toContain('cache_control');
     expect(responses.requests.at(-1)!.rawBody).not.toContain('cache_control');
     await gateway.stop();
-    const records = new Map(
-      (await readFile(path.join(tracesDir, 'traces.jsonl'), 'utf8'))
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as TraceRecord)
-        .map((record) => [record.id, record]),
-    );
+    const records = await readTraceRecords(tracesDir);
     expect(records.get(ids['to-chat']!)!.warnings).toContain('unsupported cache_control: 4 cache_control breakpoint(s) dropped (2 with ttl 1h): Chat Completions caches prompt prefixes on its own');
     expect(records.get(ids['to-responses']!)!.warnings).toContain('unsupported cache_control: 4 cache_control breakpoint(s) dropped (2 with ttl 1h): the Responses API caches prompt prefixes on its own');
     gateway = await startInProcess(temp.dir);

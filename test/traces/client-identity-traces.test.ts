@@ -1,18 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../src/traces/trace-record.js';
 import { FakeProvider } from '../helpers/fake-provider.js';
+import { oneProviderPerFormat, type ProviderFormat } from '../helpers/format-providers.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { readCapture, sendableHeaders, type RealClientCapture } from '../helpers/real-client-capture.js';
+import { readTraceLines, readTraceRecords } from '../helpers/trace-lines.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicMessage, chatCompletion, responsesTextStream } from '../helpers/wire-transcripts.js';
 
 describe('trace lines name the session, agent, parent agent and request kind of real client requests', () => {
   let temp: { dir: string; remove(): Promise<void> };
-  const anthropic = new FakeProvider();
-  const chat = new FakeProvider();
-  const responses = new FakeProvider();
+  const providers: Record<ProviderFormat, FakeProvider> = { anthropic: new FakeProvider(), 'openai-chat': new FakeProvider(), 'openai-responses': new FakeProvider() };
   const sent = new Map<string, string>();
   let records: Map<string, TraceRecord>;
   let lines: string[];
@@ -25,20 +24,16 @@ describe('trace lines name the session, agent, parent agent and request kind of 
   };
 
   beforeAll(async () => {
-    await Promise.all([anthropic.start(), chat.start(), responses.start()]);
-    anthropic.reply((request) => (request.body.stream === true ? { kind: 'sse', frames: [] } : { kind: 'json', body: anthropicMessage(String(request.body.model), 'summary') }));
-    chat.reply((request) => ({ kind: 'json', body: chatCompletion(String(request.body.model), 'ok') }));
-    responses.reply((request) => ({ kind: 'sse', frames: responsesTextStream(String(request.body.model), ['hi']) }));
+    await Promise.all(Object.values(providers).map((provider) => provider.start()));
+    providers.anthropic.reply((request) => (request.body.stream === true ? { kind: 'sse', frames: [] } : { kind: 'json', body: anthropicMessage(String(request.body.model), 'summary') }));
+    providers['openai-chat'].reply((request) => ({ kind: 'json', body: chatCompletion(String(request.body.model), 'ok') }));
+    providers['openai-responses'].reply((request) => ({ kind: 'sse', frames: responsesTextStream(String(request.body.model), ['hi']) }));
     temp = await makeTempDir();
     const tracesDir = path.join(temp.dir, 'traces');
     await writeConfig(
       temp.dir,
       baseConfig(
-        {
-          anth: { format: 'anthropic', base_url: anthropic.url, retry: { max_retries: 0 } },
-          chat: { format: 'openai-chat', base_url: chat.url, retry: { max_retries: 0 } },
-          resp: { format: 'openai-responses', base_url: responses.url, retry: { max_retries: 0 } },
-        },
+        oneProviderPerFormat(providers),
         {
           rules: [
             { model: 'to-anthropic', to: 'anth/claude-upstream' },
@@ -64,11 +59,11 @@ describe('trace lines name the session, agent, parent agent and request kind of 
       'x-claude-code-parent-agent-id': 'parent"},"forged":{"a":"',
     });
     await gateway.stop();
-    lines = (await readFile(path.join(tracesDir, 'traces.jsonl'), 'utf8')).split('\n').filter((line) => line !== '');
-    records = new Map(lines.map((line) => JSON.parse(line) as TraceRecord).map((record) => [record.id, record]));
+    lines = await readTraceLines(tracesDir);
+    records = await readTraceRecords(tracesDir);
   });
   afterAll(async () => {
-    await Promise.all([anthropic.close(), chat.close(), responses.close()]);
+    await Promise.all(Object.values(providers).map((provider) => provider.close()));
     await temp.remove();
   });
 
