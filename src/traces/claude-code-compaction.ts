@@ -18,10 +18,22 @@ const summarizerSystemPrompt = 'You are a helpful AI assistant tasked with summa
 /** Whether an Anthropic Messages request body is Claude Code's compaction request. */
 export function isClaudeCodeCompaction(body: unknown): boolean {
   if (!isObject(body) || !Array.isArray(body.messages)) return false;
-  const last: unknown = body.messages[body.messages.length - 1];
+  const last = lastTurn(body.messages);
   if (!isObject(last) || last.role !== 'user') return false;
   if (textOf(last.content).some((text) => text.includes(summaryTask))) return true;
   return textOf(body.system).some((text) => text.startsWith(summarizerSystemPrompt)) && textOf(last.content).length > 0;
+}
+
+/**
+ * The last message that is not a `role: "system"` one: with its default model Claude Code may end a
+ * request with a system message (environment, deferred tools) after the user's.
+ */
+function lastTurn(messages: unknown[]): unknown {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index];
+    if (!isObject(message) || message.role !== 'system') return message;
+  }
+  return undefined;
 }
 
 /** The texts of a string or of the text blocks of a content array. */

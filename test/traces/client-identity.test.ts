@@ -102,6 +102,8 @@ describe('isClaudeCodeCompaction', () => {
     expect(ask('Your task is to create a detailed summary of this conversation. This summary will be placed at the start')).toBe(true);
     expect(ask('Summarise please.', 'You are a helpful AI assistant tasked with summarizing conversations.')).toBe(true);
     expect(ask('Please fix the failing test.')).toBe(false);
+    // Claude Code's default model may put a system message after the user's.
+    expect(isClaudeCodeCompaction({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Your task is to create a detailed summary of the conversation so far' }] }, { role: 'system', content: 'Environment: linux' }] })).toBe(true);
     // Only the last message counts: a history that once held the prompt is not a compaction now.
     expect(isClaudeCodeCompaction({ messages: [{ role: 'user', content: 'Your task is to create a detailed summary of the conversation so far' }, { role: 'assistant', content: 'done' }] })).toBe(false);
     expect(isClaudeCodeCompaction({ messages: 'nope' })).toBe(false);
