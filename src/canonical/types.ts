@@ -157,6 +157,8 @@ export interface CanonicalRequest {
   responseFormat?: ResponseFormat;
   /** End-user id (Anthropic `metadata.user_id`, OpenAI `user`). */
   user?: string;
+  /** OpenAI `prompt_cache_key` (Chat and Responses): requests with the same key are routed to the same prompt cache. Codex sends its session id. */
+  promptCacheKey?: string;
   /** Fields of the source request that only its own family understands (e.g. Anthropic `context_management`, Responses `store`, `include`). */
   providerData?: ProviderData;
   /**

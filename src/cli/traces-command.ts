@@ -4,7 +4,7 @@ import { followTraces, listTraceFiles, readTraceFile, TraceReader } from '../tra
 import { renderTrace } from '../traces/render-trace.js';
 import { resolveTracesDir } from '../traces/resolve-traces-dir.js';
 import { matchesFilters, parseStatusFilter, parseTimeArgument, type TraceFilters } from '../traces/trace-query.js';
-import type { TraceRecord } from '../traces/trace-record.js';
+import type { TraceRecord, TraceRequestKind } from '../traces/trace-record.js';
 import { TraceStatsCollector, type StatsGrouping } from '../traces/trace-stats.js';
 import type { Command } from './command.js';
 
@@ -34,6 +34,10 @@ switchboard traces search [filters] [--limit N]
   --provider NAME   provider
   --profile NAME    profile
   --session ID      Claude Code session / Codex conversation
+  --agent ID        the (sub)agent that sent it: Claude Code agent id, Codex
+                    agent path such as /root/worker_1
+  --parent-agent ID requests of the agents that ID started
+  --kind KIND       turn, compaction, prewarm, memory or auxiliary
   --status LIST     comma-separated: 200, 4xx, 5xx, error (4xx, 5xx or a
                     recorded error), ok
   --since TIME      ISO 8601 (2026-11-24, 2026-11-24T07:00Z), a duration ago
@@ -46,7 +50,7 @@ switchboard traces show ID [--full] [--format text|jsonl]
   text, tool calls). ID may be any unique prefix, such as the 8 characters
   the table shows. --full prints long texts whole.
 
-switchboard traces stats [--by key|profile|model|provider] [filters]
+switchboard traces stats [--by key|profile|model|provider|session|agent|kind] [filters]
   Request count, error rate, latency p50/p95/p99, time to first token
   p50/p95 and token totals, overall or per group. Takes the search filters.
 
@@ -56,6 +60,8 @@ Examples:
   switchboard traces search --session 9d8c7b6a-5f4e --format jsonl | jq .usage
   switchboard traces show 3f1c9a2e
   switchboard traces stats --since today --by model
+  switchboard traces stats --session 9d8c7b6a-5f4e --by agent
+  switchboard traces search --kind compaction --since 1d
 `;
 
 const locationOptions = {
@@ -69,11 +75,16 @@ const filterOptions = {
   provider: { type: 'string' },
   profile: { type: 'string' },
   session: { type: 'string' },
+  agent: { type: 'string' },
+  'parent-agent': { type: 'string' },
+  kind: { type: 'string' },
   status: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
   grep: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
+
+const requestKinds: readonly TraceRequestKind[] = ['turn', 'compaction', 'prewarm', 'memory', 'auxiliary'];
 
 class UsageError extends Error {}
 
@@ -198,7 +209,7 @@ async function show(args: string[]): Promise<number> {
 
 async function stats(args: string[]): Promise<number> {
   const { values } = parse(args, { ...locationOptions, ...filterOptions, by: { type: 'string' }, format: { type: 'string' } });
-  const groupings: readonly StatsGrouping[] = ['key', 'profile', 'model', 'provider'];
+  const groupings: readonly StatsGrouping[] = ['key', 'profile', 'model', 'provider', 'session', 'agent', 'kind'];
   const by = text(values.by) as StatsGrouping | undefined;
   if (by !== undefined && !groupings.includes(by)) throw new UsageError(`--by must be one of ${groupings.join(', ')}`);
   const format = outputFormat(text(values.format));
@@ -232,10 +243,13 @@ async function readQuery(values: Values): Promise<{ reader: TraceReader; filters
   const until = time(text(values.until), '--until');
   const grep = text(values.grep);
   const filters: TraceFilters = {};
-  for (const field of ['key', 'model', 'provider', 'profile', 'session'] as const) {
+  for (const field of ['key', 'model', 'provider', 'profile', 'session', 'agent', 'kind'] as const) {
     const value = text(values[field]);
     if (value !== undefined) filters[field] = value;
   }
+  const parentAgent = text(values['parent-agent']);
+  if (parentAgent !== undefined) filters.parentAgent = parentAgent;
+  if (filters.kind !== undefined && !requestKinds.includes(filters.kind as TraceRequestKind)) throw new UsageError(`--kind must be one of ${requestKinds.join(', ')}`);
   const status = text(values.status);
   if (status !== undefined) {
     try {

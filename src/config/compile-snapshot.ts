@@ -85,6 +85,7 @@ function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.P
     maxConnections: settings.max_connections ?? 128,
     ...(settings.max_output_tokens === undefined ? {} : { maxOutputTokens: settings.max_output_tokens }),
     maxTokensField: settings.max_tokens_field ?? 'max_tokens',
+    sendsPromptCacheKey: settings.prompt_cache_key ?? true,
   };
 }
 

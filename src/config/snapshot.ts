@@ -53,6 +53,8 @@ export interface ResolvedProvider {
   maxOutputTokens?: number;
   /** The field that carries the output token limit on translated `openai-chat` requests. */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** Whether translated `openai-chat` requests carry `prompt_cache_key`. */
+  sendsPromptCacheKey: boolean;
 }
 
 export interface ResolvedKey {

@@ -95,6 +95,13 @@ export interface ProviderSettings {
    * @default "max_tokens"
    */
   max_tokens_field?: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * `openai-chat` only: whether translated requests carry the client's `prompt_cache_key` (Codex sends its session id). OpenAI routes
+   * requests with the same key to the same prompt cache; most OpenAI-compatible servers ignore the field, but a server that refuses
+   * unknown fields (Mistral answers 422) needs `false`.
+   * @default true
+   */
+  prompt_cache_key?: boolean;
 }
 
 /** Timeouts for calls to one provider, in milliseconds. */

@@ -46,6 +46,8 @@ export interface UpstreamErrorDetail {
   /** The upstream's error type or code, if its body had one. */
   type?: string;
   message: string;
+  /** The upstream's request-id and rate-limit response headers, relayed to the client with the error. */
+  headers?: Record<string, string>;
 }
 
 export function isGatewayError(value: unknown): value is GatewayError {

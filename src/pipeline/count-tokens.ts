@@ -47,7 +47,7 @@ export async function countTokens(snapshot: ConfigSnapshot, route: RouteDecision
       } catch (error) {
         throw upstreamTransportError(error, provider);
       }
-      return { status: 200, headers: { ...relayedHeaders(response.headers), 'x-switchboard-token-count': 'upstream' }, body: answer };
+      return { status: 200, headers: { ...relayedHeaders(response.headers, 'anthropic'), 'x-switchboard-token-count': 'upstream' }, body: answer };
     } finally {
       raw.off('close', onClose);
     }

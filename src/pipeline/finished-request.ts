@@ -1,5 +1,6 @@
 import type { CanonicalRequest, WireFormat } from '../canonical/types.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
+import type { RequestKind } from '../traces/client-identity.js';
 import type { RequestOutcome } from './model-request.js';
 
 /** A request that ended, with what the trace line and the metrics need. Refused requests have no route or outcome details. */
@@ -19,6 +20,11 @@ export interface FinishedRequest {
   stream: boolean;
   /** The coding agent's session id (Claude Code's metadata or header, Codex's header). */
   session: string | null;
+  /** The (sub)agent that sent it and its parent, as the client named them (see identifyClient); absent when unnamed. */
+  agent?: string;
+  parentAgent?: string;
+  /** What the request is for; `turn` when absent. */
+  kind?: RequestKind;
   /** The body as received, when it parsed as JSON; the trace embeds it as is. */
   rawBody: string | undefined;
   /** The request in canonical form, when a translation made one (the trace writes a streamed answer with it). */

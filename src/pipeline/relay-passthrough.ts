@@ -22,7 +22,7 @@ export async function relayPassthrough(request: ModelRequest, target: Target, pr
   const sending = sendToProvider(request, provider, format, target.model === request.clientModel ? request.rawBody : swapModel(request, target.model), outcome, pool);
   request.body = undefined;
   const response = await sending;
-  const headers = relayedHeaders(response.headers);
+  const headers = relayedHeaders(response.headers, request.inbound.format);
 
   if (isEventStream(response.headers)) {
     const transform = createPassthroughTransform(codec, provider, request.clientModel, target.model);

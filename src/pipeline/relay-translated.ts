@@ -33,7 +33,7 @@ export async function relayTranslated(request: ModelRequest, target: Target, pro
   const canonical = canonicalRequestOf(request, outcome);
   const context: EncodeContext = { clientModel: request.clientModel, request: canonical };
   const response = await sendToProvider(request, provider, upstreamFormat, upstreamBody(canonical, provider, target.model, outcome), outcome, pool);
-  const headers = relayedHeaders(response.headers);
+  const headers = relayedHeaders(response.headers, request.inbound.format);
 
   if (canonical.stream && isEventStream(response.headers)) {
     const transform = createTranslatingTransform(upstreamCodec, clientCodec, context, provider);
@@ -112,6 +112,7 @@ function upstreamBody(canonical: CanonicalRequest, provider: ResolvedProvider, m
     body.max_tokens = body.max_completion_tokens;
     delete body.max_completion_tokens;
   }
+  if (format === 'openai-chat' && !provider.sendsPromptCacheKey) delete body.prompt_cache_key;
   return refuseTooDeep(() => JSON.stringify(body));
 }
 

@@ -3,6 +3,7 @@ import type { StreamError } from '../canonical/stream.js';
 import type { ResolvedProvider } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { UpstreamResponse } from '../upstream/call-upstream.js';
+import { relayableHeaders } from './response-headers.js';
 
 /** Statuses after which another attempt may succeed: rate limits, server errors, Anthropic's 529 overloaded. */
 export function isRetryableStatus(status: number): boolean {
@@ -39,11 +40,12 @@ export async function readUpstreamHttpError(response: UpstreamResponse, provider
   }
   const message = detail?.message ?? (text.slice(0, 500) || `HTTP ${response.statusCode}`);
   const retryAfter = parseRetryAfter(response.headers['retry-after']);
+  const headers = relayableHeaders(response.headers, undefined);
   return new GatewayError('SB_UPSTREAM_HTTP', message, {
     status: response.statusCode,
     ...(detail?.type ? { type: detail.type } : {}),
     retryable: isRetryableStatus(response.statusCode),
-    upstream: { provider: provider.name, status: response.statusCode, message, ...(detail?.type ? { type: detail.type } : {}) },
+    upstream: { provider: provider.name, status: response.statusCode, message, ...(detail?.type ? { type: detail.type } : {}), headers },
     ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
   });
 }

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { WireFormat } from '../canonical/types.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
+import type { RequestKind } from '../traces/client-identity.js';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { getCodec } from '../formats/index.js';
 import { emptyOutcome } from '../pipeline/model-request.js';
@@ -28,6 +29,10 @@ export interface RequestContext {
   /** Set once the body parsed as JSON. */
   parsed?: boolean;
   session?: string;
+  /** Who sent it within the session and why, once the body parsed (see identifyClient). */
+  agent?: string;
+  parentAgent?: string;
+  kind?: RequestKind;
 }
 
 declare module 'fastify' {
@@ -137,6 +142,9 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
       model: context.model ?? null,
       stream: context.stream ?? false,
       session: context.session ?? null,
+      agent: context.agent,
+      parentAgent: context.parentAgent,
+      kind: context.kind,
       rawBody: context.parsed ? (request.body as string) : undefined,
       canonical: undefined,
       outcome,

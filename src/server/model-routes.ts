@@ -4,9 +4,10 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { ClientResponse } from '../pipeline/client-response.js';
 import { countTokens } from '../pipeline/count-tokens.js';
 import { handleModelRequest } from '../pipeline/handle-model-request.js';
+import { turnStateHeader } from '../pipeline/response-headers.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
 import { resolveRoute } from '../routing/resolve-route.js';
-import { extractSessionId } from '../traces/session-id.js';
+import { identifyClient } from '../traces/client-identity.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
 
@@ -47,6 +48,7 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
   const client = new ClientResponse(raw, {
     'x-switchboard-request-id': context.id,
     'x-switchboard-config': context.snapshot.version,
+    ...echoedTurnState(request, format),
   });
   state.inFlight++;
   if (modelRequest.stream) state.inFlightStreams++;
@@ -66,6 +68,9 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
       model,
       stream: modelRequest.stream,
       session: context.session ?? null,
+      agent: context.agent,
+      parentAgent: context.parentAgent,
+      kind: context.kind,
       rawBody: modelRequest.rawBody,
       canonical: modelRequest.canonical,
       outcome,
@@ -74,6 +79,18 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
     state.inFlight--;
     if (modelRequest.stream) state.inFlightStreams--;
   }
+}
+
+/**
+ * Codex sends back the `x-codex-turn-state` a Responses server gave it at the
+ * turn's start. The gateway returns the client's token as it came, so a turn
+ * keeps one token even when a translated provider (which issues none) answers
+ * part of it; a passthrough provider's own token, relayed with its response,
+ * takes precedence. The gateway mints none: it routes by rules, not by the token.
+ */
+function echoedTurnState(request: FastifyRequest, format: WireFormat): Record<string, string> {
+  const value = request.headers[turnStateHeader];
+  return format === 'openai-responses' && typeof value === 'string' ? { [turnStateHeader]: value } : {};
 }
 
 /**
@@ -107,7 +124,11 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   const context = request.gateway!;
   const body = parseBody(request.body);
   context.parsed = true;
-  context.session = extractSessionId(request.headers, body);
+  const client = identifyClient(request.headers, body);
+  context.session = client.session;
+  context.agent = client.agent;
+  context.parentAgent = client.parentAgent;
+  context.kind = client.kind;
   context.stream = body.stream === true;
   const model = body.model;
   if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');

@@ -37,6 +37,10 @@ function header(record: TraceRecord): string[] {
   const upstream = record.provider ? `${record.provider}/${record.upstream_model ?? '?'} (${record.upstream_format ?? '?'})` : '(no upstream call)';
   lines.push(`${record.model ?? '?'} -> ${upstream}  ${record.stream ? 'stream' : 'no stream'}  inbound ${record.inbound.format} ${record.inbound.path}`);
   if (record.session !== null || record.user_agent !== null) lines.push(`session ${record.session ?? '-'}  user-agent ${record.user_agent ?? '-'}`);
+  // Lines written before these fields existed have none of them.
+  if ((record.agent ?? null) !== null || (record.kind ?? 'turn') !== 'turn') {
+    lines.push(`agent ${record.agent ?? '-'}${record.parent_agent ? ` (started by ${record.parent_agent})` : ''}  kind ${record.kind ?? 'turn'}`);
+  }
   for (const attempt of record.attempts ?? []) {
     lines.push(`attempt ${attempt.target}: ${attempt.status ?? 'no response'}${attempt.error ? ` ${attempt.error}` : ''} in ${formatDuration(attempt.duration_ms)}`);
   }

@@ -1,5 +1,4 @@
-/** Longest session id kept; anything longer is not an id a client made. */
-const maxSessionIdLength = 200;
+import { cleanClientValue } from './client-value.js';
 
 /**
  * The coding agent's session, so one conversation's requests can be found
@@ -37,26 +36,21 @@ function sessionFromUserId(userId: string | undefined): string | undefined {
   if (userId.startsWith('{')) {
     try {
       const parsed: unknown = JSON.parse(userId);
-      return isObject(parsed) ? clean(parsed.session_id) : undefined;
+      return isObject(parsed) ? cleanClientValue(parsed.session_id) : undefined;
     } catch {
       return undefined;
     }
   }
   const marker = userId.lastIndexOf('_session_');
-  return marker === -1 ? undefined : clean(userId.slice(marker + '_session_'.length));
+  return marker === -1 ? undefined : cleanClientValue(userId.slice(marker + '_session_'.length));
 }
 
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+/** A client header's value, cleaned for a trace line (see cleanClientValue); the first of repeated headers. */
+export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
-  return clean(Array.isArray(value) ? value[0] : value);
+  return cleanClientValue(Array.isArray(value) ? value[0] : value);
 }
 
-function clean(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' || trimmed.length > maxSessionIdLength ? undefined : trimmed;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,6 +8,10 @@ export interface TraceFilters {
   provider?: string;
   profile?: string;
   session?: string;
+  /** The agent that sent the request (`--agent`), or, with `--parent-agent`, the agent that started it. */
+  agent?: string;
+  parentAgent?: string;
+  kind?: string;
   /** Any of these matches (see `parseStatusFilter`). */
   status?: StatusMatcher[];
 }
@@ -64,6 +68,10 @@ export function matchesFilters(record: TraceRecord, filters: TraceFilters): bool
   if (filters.provider !== undefined && record.provider !== filters.provider) return false;
   if (filters.profile !== undefined && record.profile !== filters.profile) return false;
   if (filters.session !== undefined && record.session !== filters.session) return false;
+  if (filters.agent !== undefined && record.agent !== filters.agent) return false;
+  if (filters.parentAgent !== undefined && record.parent_agent !== filters.parentAgent) return false;
+  // A line written before `kind` existed was a turn as far as anyone can tell.
+  if (filters.kind !== undefined && (record.kind ?? 'turn') !== filters.kind) return false;
   if (filters.status !== undefined && !filters.status.some((matches) => matches(record))) return false;
   return true;
 }

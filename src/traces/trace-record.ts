@@ -33,6 +33,23 @@ export interface TraceRecord {
   config: string;
   /** The client's session: Claude Code's session id or Codex's conversation id; null if the client sent none. */
   session: string | null;
+  /**
+   * The agent within the session that sent the request: Claude Code's subagent id (`x-claude-code-agent-id`), Codex's agent path
+   * (`/root`, `/root/worker_1`, from `x-codex-turn-metadata`); null for Claude Code's main agent and clients that name none.
+   * Client-supplied: printable ASCII only (others become `?`), at most 200 characters.
+   */
+  agent: string | null;
+  /**
+   * The agent that started this one: Claude Code's `x-claude-code-parent-agent-id` (nested subagents), Codex's parent agent path
+   * (`/root` for `/root/worker_1`), or Codex's parent thread id when the agent has no path; null for top-level agents.
+   */
+  parent_agent: string | null;
+  /**
+   * What the request is for: `turn` (the agent at work, the default), `compaction` (summarising the conversation to free context:
+   * Codex's `request_kind`, Claude Code's compact prompt or request class), `prewarm` and `memory` (Codex), `auxiliary`
+   * (Claude Code side requests, when it sends its request class).
+   */
+  kind: TraceRequestKind;
   /** The client's `user-agent` header; null if absent. */
   user_agent: string | null;
   /** The API the client called. */
@@ -72,6 +89,9 @@ export interface TraceRecord {
   /** Present only when lines before this one lost their bodies or were dropped because the disk was slower than traffic: counts since the previous line written. */
   dropped?: TraceDropped;
 }
+
+/** What a request is for (see `kind`). */
+export type TraceRequestKind = 'turn' | 'compaction' | 'prewarm' | 'memory' | 'auxiliary';
 
 /** The routing rule that matched. */
 export interface TraceRule {
@@ -157,6 +177,9 @@ export const traceMetadataFields = [
   'rule',
   'config',
   'session',
+  'agent',
+  'parent_agent',
+  'kind',
   'user_agent',
   'inbound',
   'model',

@@ -1,7 +1,7 @@
 import { isFailed } from './trace-query.js';
 import type { TraceRecord } from './trace-record.js';
 
-export type StatsGrouping = 'key' | 'profile' | 'model' | 'provider';
+export type StatsGrouping = 'key' | 'profile' | 'model' | 'provider' | 'session' | 'agent' | 'kind';
 
 /** Figures for one group of requests (or all of them). */
 export interface TraceStats {
@@ -32,7 +32,7 @@ export class TraceStatsCollector {
   }
 
   add(record: TraceRecord): void {
-    const name = this.#by === undefined ? '(all)' : (record[this.#by] ?? '(none)');
+    const name = this.#by === undefined ? '(all)' : (record[this.#by] ?? (this.#by === 'kind' ? 'turn' : '(none)'));
     let group = this.#groups.get(name);
     if (!group) {
       group = { requests: 0, errors: 0, durations: [], ttfts: [], tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 } };

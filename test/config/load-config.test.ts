@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       retry: { maxRetries: 1, backoffMs: 250 },
       maxConnections: 128,
       maxTokensField: 'max_tokens',
+      sendsPromptCacheKey: true,
     });
     expect(config.providers.get('mock')?.baseUrl).toBe('');
     expect(config.traces).toEqual({

@@ -11,7 +11,7 @@ import { commitAll, git, runCli } from './gitops-test-kit.js';
 function traceLine(id: string, ts: string, fields: Partial<TraceRecord>): string {
   const record: TraceRecord = {
     ts, id, duration_ms: 100, ttft_ms: 50, upstream_ms: 40, key: 'alice', profile: 'main', rule: { index: 0, match: 'x' }, config: 'aaaaaaaaaaaa',
-    session: null, user_agent: null, inbound: { format: 'anthropic', path: '/v1/messages' }, model: 'claude-sonnet-4-5', provider: 'mock',
+    session: null, agent: null, parent_agent: null, kind: 'turn', user_agent: null, inbound: { format: 'anthropic', path: '/v1/messages' }, model: 'claude-sonnet-4-5', provider: 'mock',
     upstream_model: 'sonnet', upstream_format: 'mock', stream: true, status: 200, error: null, stop_reason: 'end_turn',
     usage: { input: 100, output: 10, cache_read: null, cache_write: null, reasoning: null }, warnings: [], ...fields,
   };

@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/fake-provider.js';
+import { oneProviderPerFormat } from '../helpers/format-providers.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { responseText } from '../helpers/response-text.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
@@ -53,11 +54,7 @@ describe('every client format against every provider format: a tool loop, stream
     await writeConfig(
       temp.dir,
       baseConfig(
-        {
-          anth: { format: 'anthropic', base_url: providers.anthropic.url, retry: { max_retries: 0 } },
-          chat: { format: 'openai-chat', base_url: providers['openai-chat'].url, retry: { max_retries: 0 } },
-          resp: { format: 'openai-responses', base_url: providers['openai-responses'].url, retry: { max_retries: 0 } },
-        },
+        oneProviderPerFormat(providers),
         {
           rules: [
             { model: modelFor('anthropic'), to: 'anth/upstream-claude' },

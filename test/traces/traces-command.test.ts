@@ -86,6 +86,17 @@ describe('switchboard traces', () => {
     expect((await switchboard('traces', 'search', '--traces-dir', tracesDir, '--since', '1h')).code).toBe(0);
   });
 
+  it('search filters by agent, parent agent and request kind', async () => {
+    const search = async (...args: string[]) => ids(await switchboard('traces', 'search', '--traces-dir', tracesDir, ...args));
+    expect(await search('--agent', '/root/worker_1')).toEqual(['c0dec0de-1111-4111-8111-111111111111']);
+    expect(await search('--parent-agent', '/root')).toEqual(['c0dec0de-1111-4111-8111-111111111111']);
+    expect(await search('--kind', 'compaction')).toEqual(['deadbeef-2222-4222-8222-222222222222']);
+    expect(await search('--kind', 'turn', '--since', '2026-11-24')).toEqual(['3f1c9a2e-4b5d-4e6f-8a7b-9c0d1e2f3a4b', '7a2b3c4d-0000-4000-8000-000000000002', 'c0dec0de-1111-4111-8111-111111111111']);
+    const badKind = await switchboard('traces', 'search', '--traces-dir', tracesDir, '--kind', 'summary');
+    expect(badKind.code).toBe(2);
+    expect(badKind.stderr).toContain('--kind must be one of turn, compaction, prewarm, memory, auxiliary');
+  });
+
   it('search --format table prints a header and one compact row per request', async () => {
     const run = await switchboard('traces', 'search', '--traces-dir', tracesDir, '--key', 'bob', '--format', 'table');
     const [head, row, extra] = run.stdout.trimEnd().split('\n');
@@ -117,7 +128,10 @@ describe('switchboard traces', () => {
     for (const text of ['You are Codex', '[tool call shell call_1]', '--- tool ---\n  [tool result call_1] # Swtichboard', '[reasoning] The heading is misspelled.', '[tool call apply_patch call_2] *** Begin Patch']) {
       expect(responses.stdout).toContain(text);
     }
+    expect(responses.stdout).toContain('agent /root/worker_1 (started by /root)  kind turn');
+    expect(chat.stdout).not.toMatch(/^agent /m);
     const failed = await switchboard('traces', 'show', 'deadbeef', '--traces-dir', tracesDir);
+    expect(failed.stdout).toContain('agent -  kind compaction');
     expect(failed.stdout).toContain('error SB_UPSTREAM_HTTP (overloaded_error): anthropic answered 529: Overloaded');
     expect(failed.stdout).toContain('attempt anthropic/claude-sonnet-4-5-20250929: 529');
   });
@@ -140,6 +154,17 @@ describe('switchboard traces', () => {
     const table = await switchboard('traces', 'stats', '--traces-dir', tracesDir, '--since', '2026-11-24', '--format', 'table');
     expect(table.stdout).toMatch(/^REQUESTS\s+ERRORS\s+LATENCY p50\/p95\/p99\s+TTFT p50\/p95\s+TOKENS/);
     expect(table.stdout).toMatch(/\n4\s+1 \(25\.0%\)\s+1\.20 s \/ 4\.00 s \/ 4\.00 s\s+900 ms \/ 1\.50 s/);
+  });
+
+  it('stats groups by session, agent and request kind', async () => {
+    const grouped = async (by: string): Promise<Array<{ group: string; requests: number }>> =>
+      (await switchboard('traces', 'stats', '--traces-dir', tracesDir, '--since', '2026-11-24', '--by', by, '--format', 'jsonl')).stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { group: string; requests: number });
+    expect((await grouped('kind')).map(({ group, requests }) => [group, requests])).toEqual([['turn', 3], ['compaction', 1]]);
+    expect((await grouped('agent')).map(({ group, requests }) => [group, requests])).toEqual([['(none)', 3], ['/root/worker_1', 1]]);
+    expect((await grouped('session')).map(({ group, requests }) => [group, requests])).toEqual([['sess-1', 1], ['(none)', 1], ['0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 1], ['9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a', 1]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
   });
 
   it('rejects bad usage with exit code 2', async () => {

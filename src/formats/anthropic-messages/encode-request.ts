@@ -82,6 +82,7 @@ export function encodeAnthropicRequest(request: CanonicalRequest, upstreamModel:
   const outputConfig = encodeOutputConfig(request, data, warnings);
   if (outputConfig !== undefined) body.output_config = outputConfig;
   if (request.user !== undefined || data?.metadata !== undefined) body.metadata = { ...data?.metadata, ...(request.user === undefined ? {} : { user_id: request.user }) };
+  if (request.promptCacheKey !== undefined) warnings.push({ type: 'unsupported', path: 'prompt_cache_key', message: 'Anthropic has no prompt_cache_key (it caches at cache_control breakpoints); dropped' });
   if (request.stream) body.stream = true;
   else if (data?.shape?.streamFalse) body.stream = false;
   if (data?.extra !== undefined) {

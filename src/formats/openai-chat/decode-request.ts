@@ -35,6 +35,7 @@ const knownRequestFields = new Set([
   'reasoning_effort',
   'response_format',
   'user',
+  'prompt_cache_key',
 ]);
 
 /**
@@ -86,6 +87,7 @@ export function decodeChatRequest(body: unknown): Translated<CanonicalRequest> {
   const responseFormat = decodeResponseFormat(body.response_format);
   if (responseFormat !== undefined) request.responseFormat = responseFormat;
   if (typeof body.user === 'string') request.user = body.user;
+  if (typeof body.prompt_cache_key === 'string') request.promptCacheKey = body.prompt_cache_key;
   // Both limits given: the newer one wins and the legacy one is kept for the round trip.
   if (typeof body.max_completion_tokens === 'number' && body.max_tokens !== undefined) data.extra = { max_tokens: body.max_tokens };
 

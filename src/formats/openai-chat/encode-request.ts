@@ -1,5 +1,6 @@
 import type { Translated } from '../../canonical/codec.js';
 import type { AssistantPart, CanonicalMessage, CanonicalRequest, DocumentPart, ImagePart, TextPart, ToolResultPart, TranslationWarning, UserPart } from '../../canonical/types.js';
+import { anthropicHintWarnings } from '../shared/anthropic-hint-warnings.js';
 import { foreignProviderDataWarnings } from '../shared/provider-data-warnings.js';
 import { effortForBudget } from '../shared/reasoning-effort.js';
 import { customToolAsFunction, customToolWarning, wrapCustomToolInput } from '../shared/tool-input.js';
@@ -25,7 +26,7 @@ export function encodeChatRequest(request: CanonicalRequest, upstreamModel: stri
   if (counters.signatures > 0) warnings.push({ type: 'unsupported', path: 'messages', message: `${counters.signatures} reasoning signature(s) dropped: Chat Completions has no field for them` });
   if (counters.redacted > 0) warnings.push({ type: 'unsupported', path: 'messages', message: `${counters.redacted} redacted reasoning block(s) dropped: only Anthropic can read them` });
 
-  anthropicHintWarnings(request, warnings);
+  anthropicHintWarnings(request, 'Chat Completions', warnings);
 
   const body: Record<string, unknown> = { model: upstreamModel, messages };
   const tools = encodeTools(request, warnings);
@@ -51,6 +52,8 @@ export function encodeChatRequest(request: CanonicalRequest, upstreamModel: stri
     body.response_format = { type: 'json_schema', json_schema: spec };
   } else if (format !== undefined) body.response_format = { type: format.type };
   if (request.user !== undefined) body.user = request.user;
+  // OpenAI routes requests with the same key to the same cache (Codex sends its session id); see the provider's `prompt_cache_key` setting.
+  if (request.promptCacheKey !== undefined) body.prompt_cache_key = request.promptCacheKey;
   if (request.stream) {
     body.stream = true;
     // The usage chunk is the only place a Chat stream reports tokens; the gateway always asks for it.
@@ -305,22 +308,4 @@ function encodeReasoningEffort(request: CanonicalRequest, data: ChatRequestData 
   if (reasoning.effort !== undefined) return reasoning.effort;
   if (reasoning.budgetTokens !== undefined) return effortForBudget(reasoning.budgetTokens);
   return undefined;
-}
-
-/**
- * Anthropic-only hints on parts and tools (`cache_control` breakpoints,
- * Claude Code's `defer_loading`) have no Chat field: Chat servers cache
- * prefixes on their own and get every tool up front. Named once, not per part.
- */
-function anthropicHintWarnings(request: CanonicalRequest, warnings: TranslationWarning[]): void {
-  const names = new Set<string>();
-  const collect = (providerData: { anthropic?: Record<string, unknown> } | undefined): void => {
-    const data = providerData?.anthropic;
-    if (data === undefined) return;
-    for (const key in data) if (key !== 'shape' && key !== 'type' && key !== 'originalContent' && key !== 'originalSource') names.add(key);
-  };
-  for (const part of request.system) collect(part.providerData);
-  for (const message of request.messages) for (const part of message.content) if ('providerData' in part) collect(part.providerData);
-  for (const tool of request.tools) if (tool.kind !== 'builtin') collect(tool.providerData);
-  if (names.size > 0) warnings.push({ type: 'unsupported', path: 'messages', message: `dropped Anthropic-only block and tool fields: ${[...names].sort().join(', ')}` });
 }

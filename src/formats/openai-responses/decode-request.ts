@@ -23,6 +23,7 @@ const canonicalFields = new Set([
   'reasoning',
   'text',
   'user',
+  'prompt_cache_key',
 ]);
 const efforts = new Set<string>(['minimal', 'low', 'medium', 'high', 'xhigh']);
 
@@ -82,6 +83,7 @@ export function decodeResponsesRequest(body: unknown): Translated<CanonicalReque
   }
   const user = typeof wire.user === 'string' ? wire.user : wire.safety_identifier;
   if (typeof user === 'string') request.user = user;
+  if (typeof body.prompt_cache_key === 'string') request.promptCacheKey = body.prompt_cache_key;
 
   const extra = collectUnknownFields(body, canonicalFields);
   if (extra !== undefined) data.extra = extra;

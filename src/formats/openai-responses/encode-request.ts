@@ -13,6 +13,7 @@ import type {
 } from '../../canonical/types.js';
 import { generateId } from '../shared/generate-id.js';
 import { encodeClientSignature } from '../shared/reasoning-signature.js';
+import { anthropicHintWarnings } from '../shared/anthropic-hint-warnings.js';
 import { foreignProviderDataWarnings } from '../shared/provider-data-warnings.js';
 import { effortForBudget } from '../shared/reasoning-effort.js';
 import { refuseBoundParts } from '../shared/refuse-bound-parts.js';
@@ -90,6 +91,8 @@ export function encodeResponsesRequest(request: CanonicalRequest, upstreamModel:
   if (data?.verbosity !== undefined) text.verbosity = data.verbosity;
   if (Object.keys(text).length > 0) body.text = text;
   if (request.user !== undefined && request.user !== data?.extra?.safety_identifier) body.user = request.user;
+  if (request.promptCacheKey !== undefined) body.prompt_cache_key = request.promptCacheKey;
+  anthropicHintWarnings(request, 'the Responses API', warnings);
   if (request.stream) body.stream = true;
   else if (data?.shape?.streamFalse === true) body.stream = false;
 

@@ -61,9 +61,10 @@ describe('Anthropic client -> Chat upstream', () => {
       'Chat has no tool error flag; the result text was prefixed with "[tool error]"',
       '1 reasoning signature(s) dropped: Chat Completions has no field for them',
       '1 redacted reasoning block(s) dropped: only Anthropic can read them',
-      'dropped Anthropic-only block and tool fields: cache_control, defer_loading',
+      '4 cache_control breakpoint(s) dropped: Chat Completions caches prompt prefixes on its own',
+      'dropped Anthropic-only block and tool fields: defer_loading',
     ]);
-    expect(encoded.warnings).toHaveLength(5);
+    expect(encoded.warnings).toHaveLength(6);
   });
 });
 

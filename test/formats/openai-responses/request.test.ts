@@ -56,9 +56,11 @@ describe('openai-responses request decoding', () => {
     expect(request.reasoning).toEqual({ enabled: true, effort: 'medium', summary: 'auto' });
     expect(request.stream).toBe(true);
     expect(request.providerData?.['openai-responses']).toMatchObject({
-      extra: { store: false, include: ['reasoning.encrypted_content'], prompt_cache_key: '0199a9f4-6c0e-7d52-9a4b-3f1f0c6b2e11' },
+      extra: { store: false, include: ['reasoning.encrypted_content'] },
       verbosity: 'medium',
     });
+    // Every OpenAI writer can send the cache key, so it has a canonical home.
+    expect(request.promptCacheKey).toBe('0199a9f4-6c0e-7d52-9a4b-3f1f0c6b2e11');
   });
 
   it('round-trips: encode(decode(x)) equals x with the upstream model', () => {
