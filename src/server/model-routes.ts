@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WireFormat } from '../canonical/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { ClientResponse } from '../pipeline/client-response.js';
+import { HttpClientResponse } from '../pipeline/client-response.js';
 import { countTokens } from '../pipeline/count-tokens.js';
-import { handleModelRequest } from '../pipeline/handle-model-request.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
-import { resolveRoute } from '../routing/resolve-route.js';
+import type { RouteDecision } from '../routing/resolve-route.js';
 import { extractSessionId } from '../traces/session-id.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
+import { routeModel, serveRoutedRequest } from './serve-model-request.js';
 
 const modelPaths: Array<[string, WireFormat]> = [
   ['/anthropic/v1/messages', 'anthropic'],
@@ -35,44 +35,17 @@ export function registerModelRoutes(app: FastifyInstance, state: GatewayState): 
 async function serveModelRequest(state: GatewayState, request: FastifyRequest, reply: FastifyReply, format: WireFormat): Promise<void> {
   const context = request.gateway!;
   const modelRequest = modelRequestOf(request, format);
-  const caller = context.caller!;
-  const { route, clientModel: model } = modelRequest;
   context.handled = true;
   reply.hijack();
   const raw = reply.raw;
   raw.on('close', () => {
     if (!raw.writableFinished) modelRequest.abort.abort();
   });
-  const client = new ClientResponse(raw, {
+  const client = new HttpClientResponse(raw, {
     'x-switchboard-request-id': context.id,
     'x-switchboard-config': context.snapshot.version,
   });
-  state.inFlight++;
-  if (modelRequest.stream) state.inFlightStreams++;
-  try {
-    const outcome = await handleModelRequest(modelRequest, client, state);
-    state.recordRequest({
-      id: context.id,
-      startedAtIso: context.startedAtIso,
-      durationMs: performance.now() - context.startedAt,
-      ttftMs: client.firstByteAt === undefined ? null : client.firstByteAt - context.startedAt,
-      configVersion: context.snapshot.version,
-      keyName: caller.key.name,
-      profile: caller.profile.name,
-      route,
-      inbound: modelRequest.inbound,
-      headers: request.headers,
-      model,
-      stream: modelRequest.stream,
-      session: context.session ?? null,
-      rawBody: modelRequest.rawBody,
-      canonical: modelRequest.canonical,
-      outcome,
-    });
-  } finally {
-    state.inFlight--;
-    if (modelRequest.stream) state.inFlightStreams--;
-  }
+  await serveRoutedRequest(state, modelRequest, client, context.session ?? null);
 }
 
 /**
@@ -100,32 +73,26 @@ function modelRequestOf(request: FastifyRequest, format: WireFormat): ModelReque
 }
 
 /** Parses the JSON body and resolves the route; a failure here is answered by the error handler. */
-function routeBody(request: FastifyRequest): { context: RequestContext; body: Record<string, unknown>; model: string; route: NonNullable<ReturnType<typeof resolveRoute>> } {
+function routeBody(request: FastifyRequest): { context: RequestContext; body: Record<string, unknown>; model: string; route: RouteDecision } {
   const context = request.gateway!;
-  const body = parseBody(request.body);
+  const body = parseJsonObject(request.body, 'the request body');
   context.parsed = true;
   context.session = extractSessionId(request.headers, body);
   context.stream = body.stream === true;
-  const model = body.model;
-  if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');
-  context.model = model;
-  const profile = context.caller!.profile;
-  const route = resolveRoute(profile, model);
-  if (!route) {
-    throw new GatewayError('SB_ROUTE_NO_MATCH', `model "${model}" matches no rule of profile "${profile.name}", and the profile has no default`);
-  }
+  if (typeof body.model === 'string' && body.model !== '') context.model = body.model;
+  const { model, route } = routeModel(context.caller!.profile, body.model);
   return { context, body, model, route };
 }
 
-function parseBody(raw: unknown): Record<string, unknown> {
-  if (typeof raw !== 'string' || raw === '') throw new GatewayError('SB_REQUEST_INVALID_JSON', 'the request body is empty; send a JSON object');
+/** Parses a JSON object sent by a client (`what` names it in the error: "the request body", "the frame"). */
+export function parseJsonObject(raw: unknown, what: string): Record<string, unknown> {
+  if (typeof raw !== 'string' || raw === '') throw new GatewayError('SB_REQUEST_INVALID_JSON', `${what} is empty; send a JSON object`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw new GatewayError('SB_REQUEST_INVALID_JSON', `the request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new GatewayError('SB_REQUEST_INVALID_JSON', `${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new GatewayError('SB_REQUEST_INVALID', 'the request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new GatewayError('SB_REQUEST_INVALID', `${what} must be a JSON object`);
   return parsed as Record<string, unknown>;
 }
-
