@@ -1,4 +1,4 @@
-import type { CanonicalRequest, WireFormat } from '../canonical/types.js';
+import type { CanonicalRequest } from '../canonical/types.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
 import type { InboundApi, RequestOutcome } from './model-request.js';
 
