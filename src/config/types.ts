@@ -58,7 +58,7 @@ export interface ServerSettings {
   /**
    * Serve the Responses API over WebSocket too: `GET /v1/responses` upgraded, one `response.create` frame per
    * response, as Codex uses it when its provider sets `supports_websockets = true`. Off: the upgrade is refused
-   * with 404 and Codex falls back to HTTP. A reload applies to new connections.
+   * with 426 and Codex falls back to HTTP at once. A reload applies to new connections.
    * @default true
    */
   websocket?: boolean;

@@ -273,7 +273,7 @@ describe('the Responses API over WebSocket (GET /v1/responses upgraded)', () => 
 });
 
 describe('server.websocket: false', () => {
-  it('refuses the upgrade with 404 and keeps serving POST /v1/responses', async () => {
+  it('refuses the upgrade with 426 and keeps serving POST /v1/responses', async () => {
     const temp = await makeTempDir('switchboard-ws-off-');
     const config = baseConfig({}, { rules: [], default: 'mock/echo' });
     (config.gateway.server as Record<string, unknown>).websocket = false;
@@ -285,7 +285,7 @@ describe('server.websocket: false', () => {
         (thrown: unknown) => thrown,
       );
       expect(refused).toBeInstanceOf(UpgradeRefused);
-      expect((refused as UpgradeRefused).status).toBe(404);
+      expect((refused as UpgradeRefused).status).toBe(426);
       expect((refused as UpgradeRefused).body).toContain('server.websocket: false');
       const http = await postResponsesStream(gateway.address, alice, { model: 'any', input: 'over HTTP' });
       expect(http.status).toBe(200);

@@ -37,8 +37,9 @@ export function registerResponsesWebSocket(app: FastifyInstance, state: GatewayS
       url: '/v1/responses',
       config: { authenticated: true, upgrade: true },
       onRequest: async (request) => {
+        // 426 rather than 404: Codex switches to HTTP at once on it, where other refusals cost it a round of retries first.
         if (!request.gateway!.snapshot.server.websocket) {
-          throw new GatewayError('SB_NOT_FOUND', 'the Responses WebSocket is turned off on this gateway (server.websocket: false); use POST /v1/responses');
+          throw new GatewayError('SB_WEBSOCKET_DISABLED', 'the Responses WebSocket is turned off on this gateway (server.websocket: false); use POST /v1/responses');
         }
       },
       handler: async () => {
