@@ -9,6 +9,7 @@ import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/f
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicTurnStream, chatTurnStream, responsesTurnStream, type ScriptedTurn } from '../helpers/wire-transcripts.js';
+import { writeCodexConfig } from './codex-config.js';
 import { describeRun, findClient, isolatedEnv, proofCommand, readProof, runClient, StrayTrafficTrap, type FoundClient } from './real-clients.js';
 
 /**
@@ -148,28 +149,7 @@ describe(`Codex (codex exec) over the Responses WebSocket (supports_websockets =
     const [home, codexHome, work] = ['home', 'codex-home', 'work'].map((part) => path.join(root, part)) as [string, string, string];
     await Promise.all([home, codexHome, work].map((dir) => mkdir(dir, { recursive: true })));
     // A model name of ours, so Codex sends plain `tools` (its default model's code mode is another change).
-    await writeFile(
-      path.join(codexHome, 'config.toml'),
-      [
-        `model = "${model}"`,
-        'model_provider = "switchboard"',
-        'check_for_update_on_startup = false',
-        '',
-        '[analytics]',
-        'enabled = false',
-        '',
-        '[features]',
-        'plugins = false',
-        '',
-        '[model_providers.switchboard]',
-        'name = "Switchboard"',
-        `base_url = "${gateway.address}/v1"`,
-        'env_key = "SWITCHBOARD_API_KEY"',
-        'wire_api = "responses"',
-        'supports_websockets = true',
-        '',
-      ].join('\n'),
-    );
+    await writeCodexConfig(codexHome, { model, gatewayAddress: gateway.address, supportsWebsockets: true });
     const run = await runClient(found, ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--ephemeral', '--color', 'never', prompt], {
       cwd: work,
       timeoutMs: 60_000,

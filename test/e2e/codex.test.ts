@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
@@ -6,6 +6,7 @@ import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/f
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicTurnMessage, anthropicTurnStream, chatTurnCompletion, chatTurnStream, type ScriptedTurn } from '../helpers/wire-transcripts.js';
+import { writeCodexConfig } from './codex-config.js';
 import { describeRun, findClient, isolatedEnv, proofCommand, readProof, runClient, StrayTrafficTrap } from './real-clients.js';
 
 const client = findClient('codex');
@@ -146,29 +147,7 @@ describe.skipIf(!client.runnable)(`Codex ${client.runnable ? client.version : ''
     const codexHome = path.join(root, 'codex-home');
     const work = path.join(root, 'work');
     await Promise.all([mkdir(home, { recursive: true }), mkdir(codexHome, { recursive: true }), mkdir(work, { recursive: true })]);
-    // Current Codex accepts only wire_api = "responses" for a custom provider. The plugins
-    // feature syncs a plugin catalogue from github.com and chatgpt.com at start: off.
-    await writeFile(
-      path.join(codexHome, 'config.toml'),
-      [
-        `model = "${modelFor[format]}"`,
-        'model_provider = "switchboard"',
-        'check_for_update_on_startup = false',
-        '',
-        '[analytics]',
-        'enabled = false',
-        '',
-        '[features]',
-        'plugins = false',
-        '',
-        '[model_providers.switchboard]',
-        'name = "Switchboard"',
-        `base_url = "${gateway.address}/v1"`,
-        'env_key = "SWITCHBOARD_API_KEY"',
-        'wire_api = "responses"',
-        '',
-      ].join('\n'),
-    );
+    await writeCodexConfig(codexHome, { model: modelFor[format], gatewayAddress: gateway.address });
 
     const strayBefore = trap.attempts.length;
     const run = await runClient(client, ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--ephemeral', '--color', 'never', 'Write the proof file and tell me what it says.'], {
