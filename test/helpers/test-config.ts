@@ -53,3 +53,23 @@ export async function makeTempDir(prefix = 'switchboard-test-'): Promise<{ dir: 
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+export type UpstreamFormat = 'anthropic' | 'openai-chat' | 'openai-responses';
+
+/** Provider entries `anth`, `chat` and `resp`, one fake upstream per wire format, without retries (a scripted failure reaches the client as it is). */
+export function fakeProvidersOfEachFormat(providers: Record<UpstreamFormat, { url: string }>): Record<string, Record<string, unknown>> {
+  return {
+    anth: { format: 'anthropic', base_url: providers.anthropic.url, retry: { max_retries: 0 } },
+    chat: { format: 'openai-chat', base_url: providers['openai-chat'].url, retry: { max_retries: 0 } },
+    resp: { format: 'openai-responses', base_url: providers['openai-responses'].url, retry: { max_retries: 0 } },
+  };
+}
+
+/** Rules that send `modelFor(format)` to the fake provider of that format (see fakeProvidersOfEachFormat). */
+export function rulesToEachFormat(modelFor: (format: UpstreamFormat) => string): Array<{ model: string; to: string }> {
+  return [
+    { model: modelFor('anthropic'), to: 'anth/upstream-claude' },
+    { model: modelFor('openai-chat'), to: 'chat/deepseek-reasoner' },
+    { model: modelFor('openai-responses'), to: 'resp/upstream-gpt' },
+  ];
+}

@@ -8,10 +8,10 @@ import type { TraceRecord } from '../../src/traces/trace-record.js';
 import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { outputItems, postResponsesStream, ResponsesSocket, responseIdOf, UpgradeRefused, withStableIds, type Frame } from '../helpers/responses-socket.js';
-import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
+import { baseConfig, fakeProvidersOfEachFormat, makeTempDir, rulesToEachFormat, testSecrets, writeConfig, type UpstreamFormat } from '../helpers/test-config.js';
 import { anthropicTurnStream, chatTurnStream, responsesTurnStream, type ScriptedTurn } from '../helpers/wire-transcripts.js';
 
-type ProviderFormat = 'anthropic' | 'openai-chat' | 'openai-responses';
+type ProviderFormat = UpstreamFormat;
 const providerFormats: ProviderFormat[] = ['anthropic', 'openai-chat', 'openai-responses'];
 const modelFor = (format: ProviderFormat | 'mock'): string => `ws-${format}`;
 const alice = { authorization: `Bearer ${testSecrets.alice}` };
@@ -48,22 +48,7 @@ describe('the Responses API over WebSocket (GET /v1/responses upgraded)', () => 
     await Promise.all(Object.values(providers).map((provider) => provider.start()));
     for (const format of providerFormats) providers[format].reply(script(format));
     temp = await makeTempDir('switchboard-ws-');
-    const config = baseConfig(
-      {
-        anth: { format: 'anthropic', base_url: providers.anthropic.url, retry: { max_retries: 0 } },
-        chat: { format: 'openai-chat', base_url: providers['openai-chat'].url, retry: { max_retries: 0 } },
-        resp: { format: 'openai-responses', base_url: providers['openai-responses'].url, retry: { max_retries: 0 } },
-      },
-      {
-        rules: [
-          { model: modelFor('anthropic'), to: 'anth/upstream-claude' },
-          { model: modelFor('openai-chat'), to: 'chat/deepseek-reasoner' },
-          { model: modelFor('openai-responses'), to: 'resp/upstream-gpt' },
-          { model: modelFor('mock'), to: 'mock/echo' },
-        ],
-      },
-      path.join(temp.dir, 'traces'),
-    );
+    const config = baseConfig(fakeProvidersOfEachFormat(providers), { rules: [...rulesToEachFormat(modelFor), { model: modelFor('mock'), to: 'mock/echo' }] }, path.join(temp.dir, 'traces'));
     (config.gateway.keys as Record<string, Record<string, unknown>>).bob!.limits = { requests_per_minute: 2 };
     await writeConfig(temp.dir, config);
     gateway = await startInProcess(temp.dir);

@@ -5,7 +5,7 @@ import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { responseText } from '../helpers/response-text.js';
-import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
+import { baseConfig, fakeProvidersOfEachFormat, makeTempDir, rulesToEachFormat, testSecrets, writeConfig } from '../helpers/test-config.js';
 import {
   anthropicTurnMessage,
   anthropicTurnStream,
@@ -67,23 +67,7 @@ describe('every client format against every provider format: a tool loop, stream
     await Promise.all(Object.values(providers).map((provider) => provider.start()));
     for (const format of providerFormats) providers[format].reply(script(format));
     temp = await makeTempDir();
-    await writeConfig(
-      temp.dir,
-      baseConfig(
-        {
-          anth: { format: 'anthropic', base_url: providers.anthropic.url, retry: { max_retries: 0 } },
-          chat: { format: 'openai-chat', base_url: providers['openai-chat'].url, retry: { max_retries: 0 } },
-          resp: { format: 'openai-responses', base_url: providers['openai-responses'].url, retry: { max_retries: 0 } },
-        },
-        {
-          rules: [
-            { model: modelFor('anthropic'), to: 'anth/upstream-claude' },
-            { model: modelFor('openai-chat'), to: 'chat/deepseek-reasoner' },
-            { model: modelFor('openai-responses'), to: 'resp/upstream-gpt' },
-          ],
-        },
-      ),
-    );
+    await writeConfig(temp.dir, baseConfig(fakeProvidersOfEachFormat(providers), { rules: rulesToEachFormat(modelFor) }));
     gateway = await startInProcess(temp.dir);
   });
   afterAll(async () => {
