@@ -9,7 +9,7 @@ import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/f
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { outputItems, postResponsesStream, ResponsesSocket, responseIdOf, UpgradeRefused, withStableIds, type Frame } from '../helpers/responses-socket.js';
 import { baseConfig, fakeProvidersOfEachFormat, makeTempDir, rulesToEachFormat, testSecrets, writeConfig, type UpstreamFormat } from '../helpers/test-config.js';
-import { anthropicTurnStream, chatTurnStream, responsesTurnStream, type ScriptedTurn } from '../helpers/wire-transcripts.js';
+import { anthropicTurnStream, chatTurnStream, responsesTurnResponse, responsesTurnStream, type ScriptedTurn } from '../helpers/wire-transcripts.js';
 
 type ProviderFormat = UpstreamFormat;
 const providerFormats: ProviderFormat[] = ['anthropic', 'openai-chat', 'openai-responses'];
@@ -30,6 +30,7 @@ function script(format: ProviderFormat): (request: RecordedRequest) => FakeReply
     const model = String(request.body.model);
     const text = sentText(request);
     const turn = text.includes('a.txt b.txt') ? answerTurn : toolCallTurn(format === 'anthropic' ? 'toolu_01WS' : 'call_01WS');
+    if (text.includes('json please') && format === 'openai-responses') return { kind: 'json', body: responsesTurnResponse(model, answerTurn) };
     if (text.includes('upstream refuses')) return { kind: 'json', status: 400, body: { error: { type: 'invalid_request_error', message: 'the model refuses this request' } } };
     const frames = format === 'anthropic' ? anthropicTurnStream(model, turn) : format === 'openai-chat' ? chatTurnStream(model, turn) : responsesTurnStream(model, turn);
     if (text.includes('hang')) return { kind: 'sse', frames, hangAfter: 2 };
@@ -237,6 +238,20 @@ describe('the Responses API over WebSocket (GET /v1/responses upgraded)', () => 
     const lines = await traceLinesUntil((all) => all.some(aborted));
     expect(lines.find(aborted)).toMatchObject({ provider: 'resp', inbound: { transport: 'websocket' } });
     expect(lines.find((line) => line.session === 'ws-abort' && line.status === 409)).toMatchObject({ error: { code: 'SB_WEBSOCKET_RESPONSE_IN_FLIGHT' } });
+  });
+
+  it('streams the events of a Responses provider that answered with one JSON body, and keeps its items for the next frame', async () => {
+    const upstream = providers['openai-responses'];
+    const socket = await ResponsesSocket.open(gateway.address, alice);
+    const events = await socket.create({ model: modelFor('openai-responses'), input: 'json please' });
+    expect(events[0]!.type).toBe('response.created');
+    expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { status: 'completed', model: modelFor('openai-responses') } });
+    expect(events.filter((event) => event.type === 'response.output_text.delta').map((event) => event.delta)).toEqual([answerTurn.text]);
+    await socket.create({ model: modelFor('openai-responses'), input: 'and then?', previous_response_id: responseIdOf(events) });
+    const input = upstream.requests.at(-1)!.body.input as Array<{ role?: string; content?: unknown }>;
+    expect(input.map((item) => item.role)).toEqual(['user', 'assistant', 'user']);
+    expect(JSON.stringify(input[1])).toContain(answerTurn.text!);
+    await socket.close();
   });
 
   it("serves the official openai SDK's Responses WebSocket client", async () => {

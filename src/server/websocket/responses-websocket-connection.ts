@@ -41,7 +41,12 @@ export class ResponsesWebSocketConnection {
     private readonly state: GatewayState,
     onGone: () => void,
   ) {
-    socket.on('message', (data, isBinary) => void this.onFrame(data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      this.onFrame(data, isBinary).catch((error: unknown) => {
+        // onFrame answers every failure itself; reaching here is a gateway bug, which must not take the process down.
+        state.logger.log('error', 'a Responses WebSocket frame failed unexpectedly', { error: error instanceof Error ? error.message : String(error) });
+      });
+    });
     socket.on('close', () => {
       this.running?.abort();
       onGone();
@@ -85,10 +90,10 @@ export class ResponsesWebSocketConnection {
       known.keyName = caller.key.name;
       known.profile = caller.profile.name;
       if (isBinary) throw new GatewayError('SB_REQUEST_INVALID', 'send response.create as a text frame holding JSON');
-      const text = frameText(data);
+      const bytes = frameBytes(data);
       const limit = snapshot.server.bodyLimitBytes;
-      if (Buffer.byteLength(text) > limit) throw tooLarge(limit);
-      const create = readCreateFrame(parseJsonObject(text, 'the frame'));
+      if (bytes.length > limit) throw tooLarge(limit);
+      const create = readCreateFrame(parseJsonObject(bytes.toString('utf8'), 'the frame'));
       const model = create.fields.model;
       if (typeof model === 'string' && model !== '') known.model = model;
       const previous = create.previousResponseId === undefined ? undefined : this.chain.find(create.previousResponseId);
@@ -172,9 +177,10 @@ export class ResponsesWebSocketConnection {
   }
 }
 
-function frameText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
+/** The frame's payload; ws hands text frames over as one Buffer unless told otherwise. */
+function frameBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 }
 
 function tooLarge(limit: number): GatewayError {

@@ -87,7 +87,7 @@ export class WebSocketClientResponse implements ClientResponse {
   write(text: string): Promise<void> | undefined {
     if (this.closed) return undefined;
     this.parser.push(text);
-    if (this.socket.bufferedAmount <= highWaterBytes) return undefined;
+    if (this.socket.bufferedAmount <= highWaterBytes || this.flushedFrames >= this.sentFrames) return undefined;
     // Resolves once every frame sent so far went out (or the socket closed), so a slow client slows the upstream read.
     return new Promise((resolve) => {
       const done = (): void => {
