@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WireFormat } from '../canonical/types.js';
-import { GatewayError } from '../errors/gateway-error.js';
 import { HttpClientResponse } from '../pipeline/client-response.js';
 import { countTokens } from '../pipeline/count-tokens.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
@@ -8,7 +7,7 @@ import type { RouteDecision } from '../routing/resolve-route.js';
 import { extractSessionId } from '../traces/session-id.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
-import { routeModel, serveRoutedRequest } from './serve-model-request.js';
+import { parseJsonObject, routeModel, serveRoutedRequest } from './serve-model-request.js';
 
 const modelPaths: Array<[string, WireFormat]> = [
   ['/anthropic/v1/messages', 'anthropic'],
@@ -82,17 +81,4 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   if (typeof body.model === 'string' && body.model !== '') context.model = body.model;
   const { model, route } = routeModel(context.caller!.profile, body.model);
   return { context, body, model, route };
-}
-
-/** Parses a JSON object sent by a client (`what` names it in the error: "the request body", "the frame"). */
-export function parseJsonObject(raw: unknown, what: string): Record<string, unknown> {
-  if (typeof raw !== 'string' || raw === '') throw new GatewayError('SB_REQUEST_INVALID_JSON', `${what} is empty; send a JSON object`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    throw new GatewayError('SB_REQUEST_INVALID_JSON', `${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new GatewayError('SB_REQUEST_INVALID', `${what} must be a JSON object`);
-  return parsed as Record<string, unknown>;
 }

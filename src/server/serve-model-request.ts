@@ -7,6 +7,19 @@ import { emptyOutcome, type ModelRequest, type RequestOutcome } from '../pipelin
 import { resolveRoute, type RouteDecision } from '../routing/resolve-route.js';
 import type { GatewayState } from './gateway-state.js';
 
+/** Parses a JSON object sent by a client (`what` names it in the error: "the request body", "the frame"). */
+export function parseJsonObject(raw: unknown, what: string): Record<string, unknown> {
+  if (typeof raw !== 'string' || raw === '') throw new GatewayError('SB_REQUEST_INVALID_JSON', `${what} is empty; send a JSON object`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new GatewayError('SB_REQUEST_INVALID_JSON', `${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new GatewayError('SB_REQUEST_INVALID', `${what} must be a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
 /** The route for a request's `model`; a request without one, or with a model no rule matches, is refused. */
 export function routeModel(profile: CompiledProfile, model: unknown): { model: string; route: RouteDecision } {
   if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');

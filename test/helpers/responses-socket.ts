@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 
 export type Frame = Record<string, unknown> & { type: string };
@@ -35,14 +35,21 @@ export class ResponsesSocket {
     });
   }
 
-  /** Opens the socket; fails with the HTTP status and body when the upgrade is refused. */
+  /**
+   * Opens the socket; fails with the HTTP status and body when the upgrade is
+   * refused, once the gateway closed the connection (a refused upgrade's socket
+   * is no HTTP connection any more: nothing else would close it).
+   */
   static async open(gatewayAddress: string, headers: Record<string, string>): Promise<ResponsesSocket> {
     const socket = new WebSocket(`${gatewayAddress.replace(/^http/, 'ws')}/v1/responses`, { headers });
     const refused = new Promise<never>((_, reject) => {
-      socket.once('unexpected-response', (_request, response: IncomingMessage) => {
+      socket.once('unexpected-response', (request: ClientRequest, response: IncomingMessage) => {
         let body = '';
         response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => reject(new UpgradeRefused(response.statusCode ?? 0, response.headers, body)));
+        const connection = request.socket!;
+        const ended = once(response, 'end');
+        const closed = connection.destroyed ? Promise.resolve() : once(connection, 'close');
+        void Promise.all([ended, closed]).then(() => reject(new UpgradeRefused(response.statusCode ?? 0, response.headers, body)));
       });
       socket.once('error', reject);
     });

@@ -42,6 +42,12 @@ export function registerResponsesWebSocket(app: FastifyInstance, state: GatewayS
           throw new GatewayError('SB_WEBSOCKET_DISABLED', 'the Responses WebSocket is turned off on this gateway (server.websocket: false); use POST /v1/responses');
         }
       },
+      // Node hands an upgrade request's socket out of HTTP: after a refusal (bad key, draining, turned off)
+      // nothing else would ever close it, so it is closed once the answer went out.
+      onResponse: async (request) => {
+        const socket = request.raw.socket;
+        if (request.headers.upgrade !== undefined && !socket.destroyed) socket.end(() => socket.destroy());
+      },
       handler: async () => {
         throw new GatewayError('SB_NOT_FOUND', 'GET /v1/responses is the Responses WebSocket: connect with an Upgrade: websocket request, or POST /v1/responses over HTTP');
       },
