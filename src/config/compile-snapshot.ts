@@ -57,6 +57,7 @@ function resolveServer(server: ServerSettings): ResolvedServer {
     bodyLimitBytes: Math.floor((server.body_limit_mb ?? 32) * mebibyte),
     requestTimeoutMs: server.request_timeout_ms ?? 30_000,
     drainTimeoutMs: server.drain_timeout_ms ?? 30_000,
+    websocket: server.websocket ?? true,
   };
 }
 

@@ -33,6 +33,8 @@ export interface ResolvedServer {
   bodyLimitBytes: number;
   requestTimeoutMs: number;
   drainTimeoutMs: number;
+  /** Whether `GET /v1/responses` may be upgraded to the Responses WebSocket. */
+  websocket: boolean;
 }
 
 export interface ResolvedProvider {

@@ -55,6 +55,13 @@ export interface ServerSettings {
    * @asType integer
    */
   drain_timeout_ms?: number;
+  /**
+   * Serve the Responses API over WebSocket too: `GET /v1/responses` upgraded, one `response.create` frame per
+   * response, as Codex uses it when its provider sets `supports_websockets = true`. Off: the upgrade is refused
+   * with 426 and Codex falls back to HTTP at once. A reload applies to new connections.
+   * @default true
+   */
+  websocket?: boolean;
 }
 
 /** One upstream provider. */

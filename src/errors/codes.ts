@@ -22,6 +22,9 @@ export const errorCodes = {
   SB_REQUEST_TIMEOUT: { status: 408, type: 'timeout_error', retryable: true, summary: 'The client took too long to send the request.' },
   SB_MODEL_NOT_LISTED: { status: 404, type: 'not_found_error', retryable: false, summary: 'GET /v1/models/{id} names a model the key\'s profile does not list.' },
   SB_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false, summary: 'No such route on this gateway.' },
+  SB_WEBSOCKET_DISABLED: { status: 426, type: 'invalid_request_error', retryable: false, summary: 'The Responses WebSocket is turned off (server.websocket: false); on 426 Upgrade Required Codex falls back to HTTP at once.' },
+  SB_WEBSOCKET_PREVIOUS_RESPONSE_NOT_FOUND: { status: 400, type: 'invalid_request_error', retryable: false, summary: 'A response.create frame names a previous_response_id this WebSocket connection does not keep; the error frame carries OpenAI\'s code previous_response_not_found, on which Codex resends the full input.' },
+  SB_WEBSOCKET_RESPONSE_IN_FLIGHT: { status: 409, type: 'invalid_request_error', retryable: true, summary: 'A response.create frame arrived while this WebSocket connection was still streaming a response; one response at a time per connection.' },
   // Limits
   SB_LIMIT_CONCURRENCY: { status: 429, type: 'rate_limit_error', retryable: true, summary: 'The key has reached its max_concurrent requests.' },
   SB_LIMIT_RATE: { status: 429, type: 'rate_limit_error', retryable: true, summary: 'The key has reached its requests_per_minute.' },

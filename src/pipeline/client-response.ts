@@ -1,12 +1,30 @@
 import type { ServerResponse } from 'node:http';
 
 /**
- * The raw HTTP response to the client, with the two facts the pipeline needs:
- * whether any byte has been sent (after that, no retry or fallback is
- * allowed), and when the first one went out (the trace's `ttft_ms`).
+ * Where the pipeline writes one answer. HTTP writes it as the response to the
+ * request; the Responses WebSocket writes it as frames on a connection that
+ * outlives it. The pipeline needs two facts from either: whether anything was
+ * sent (after that, no retry or fallback is allowed), and when the first byte
+ * went out (the trace's `ttft_ms`).
  */
-export class ClientResponse {
+export interface ClientResponse {
   /** performance.now() of the first byte sent, if any. */
+  readonly firstByteAt: number | undefined;
+  /** True once something went out: the answer can no longer change. */
+  readonly started: boolean;
+  /** True when the client went away or the answer ended. */
+  readonly closed: boolean;
+  setHeader(name: string, value: string): void;
+  /** A whole answer (or an error) with its status and a JSON body. */
+  sendJson(status: number, body: string, extraHeaders?: Record<string, string>): void;
+  startStream(extraHeaders?: Record<string, string>): void;
+  /** Writes framed SSE text; resolves when the client can take more (backpressure reaches the upstream read loop). */
+  write(text: string): Promise<void> | undefined;
+  end(): void;
+}
+
+/** The answer as the raw HTTP response to the client's request. */
+export class HttpClientResponse implements ClientResponse {
   firstByteAt: number | undefined;
   private readonly headers: Record<string, string>;
 
@@ -17,12 +35,10 @@ export class ClientResponse {
     this.headers = headers;
   }
 
-  /** True once headers went out: the answer can no longer change. */
   get started(): boolean {
     return this.firstByteAt !== undefined;
   }
 
-  /** True when the client went away or the response ended. */
   get closed(): boolean {
     return this.raw.destroyed || this.raw.writableEnded;
   }
@@ -52,7 +68,6 @@ export class ClientResponse {
     this.raw.flushHeaders();
   }
 
-  /** Writes stream text; resolves when the client can take more (backpressure reaches the upstream read loop). */
   write(text: string): Promise<void> | undefined {
     if (this.closed) return undefined;
     if (this.raw.write(text)) return undefined;

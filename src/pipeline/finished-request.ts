@@ -1,7 +1,7 @@
-import type { CanonicalRequest, WireFormat } from '../canonical/types.js';
+import type { CanonicalRequest } from '../canonical/types.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
 import type { RequestKind } from '../traces/client-identity.js';
-import type { RequestOutcome } from './model-request.js';
+import type { InboundApi, RequestOutcome } from './model-request.js';
 
 /** A request that ended, with what the trace line and the metrics need. Refused requests have no route or outcome details. */
 export interface FinishedRequest {
@@ -14,7 +14,7 @@ export interface FinishedRequest {
   keyName: string | null;
   profile: string | null;
   route: RouteDecision | null;
-  inbound: { format: WireFormat; path: string };
+  inbound: InboundApi;
   headers: Record<string, string | string[] | undefined>;
   model: string | null;
   stream: boolean;

@@ -4,6 +4,14 @@ import type { ProviderFormat } from '../config/types.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
 import type { ClientHeaders } from '../upstream/upstream-request.js';
 
+/** The API a client called and how it reached the gateway. */
+export interface InboundApi {
+  format: WireFormat;
+  path: string;
+  /** Set for a `response.create` frame on the Responses WebSocket; absent for an HTTP request. */
+  transport?: 'websocket';
+}
+
 /** One authenticated, routed model request, as the pipeline sees it. */
 export interface ModelRequest {
   id: string;
@@ -15,7 +23,7 @@ export interface ModelRequest {
   snapshot: ConfigSnapshot;
   key: ResolvedKey;
   profile: CompiledProfile;
-  inbound: { format: WireFormat; path: string };
+  inbound: InboundApi;
   /**
    * `compact`: OpenAI's remote compaction (`POST /v1/responses/compact`, which Codex calls when
    * its provider is OpenAI itself). Only a provider of the client's own format has that endpoint:

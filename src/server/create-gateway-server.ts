@@ -6,13 +6,14 @@ import type { ConfigSnapshot } from '../config/snapshot.js';
 import type { RequestKind } from '../traces/client-identity.js';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { getCodec } from '../formats/index.js';
-import { emptyOutcome } from '../pipeline/model-request.js';
 import { authenticate, type Caller } from './authenticate.js';
 import type { GatewayState } from './gateway-state.js';
 import { inboundFormatOf } from './inbound.js';
 import { registerModelListRoutes } from './model-list-routes.js';
 import { registerModelRoutes } from './model-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
+import { recordRefusal } from './serve-model-request.js';
+import { registerResponsesWebSocket } from './websocket/register-responses-websocket.js';
 
 /** Per-request facts set before the body is read. */
 export interface RequestContext {
@@ -33,6 +34,8 @@ export interface RequestContext {
   agent?: string;
   parentAgent?: string;
   kind?: RequestKind;
+  /** Set on the Responses WebSocket upgrade, so a refused upgrade's trace line says so. */
+  transport?: 'websocket';
 }
 
 declare module 'fastify' {
@@ -42,6 +45,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set on routes that need an API key; the value is the wire format errors are written in. */
     authenticated?: boolean;
+    /** Set on the WebSocket upgrade route: the connection is not a request, each of its frames is admitted by the limiter on its own. */
+    upgrade?: boolean;
   }
 }
 
@@ -91,9 +96,12 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
       format: inboundFormatOf(request.url, request.headers),
     };
     request.gateway = context;
+    const upgrade = request.routeOptions.config.upgrade === true;
+    if (upgrade) context.transport = 'websocket';
     if (state.draining) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
     // Refused before the body is read: a flood of bad keys costs a hash each, no parsing, no upstream call.
     context.caller = authenticate(snapshot, request.headers);
+    if (upgrade) return;
     const release = state.limiter.admit(context.caller.key);
     reply.raw.once('close', release);
     const declared = Number(request.headers['content-length']);
@@ -107,6 +115,7 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
 
   registerModelRoutes(app, state);
   registerModelListRoutes(app);
+  registerResponsesWebSocket(app, state);
   registerOpsRoutes(app, state);
   return app;
 }
@@ -125,30 +134,27 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
   // HEAD and the like get the status alone.
   void reply.send(request.method === 'HEAD' ? undefined : getCodec(format).encodeError(error));
   if (context && !context.handled) {
-    const outcome = emptyOutcome();
-    outcome.status = error.status;
-    outcome.error = { type: error.type, code: error.code, message: error.message };
-    state.recordRequest({
-      id: context.id,
-      startedAtIso: context.startedAtIso,
-      durationMs: performance.now() - context.startedAt,
-      ttftMs: null,
-      configVersion: context.snapshot.version,
-      keyName: context.caller?.key.name ?? null,
-      profile: context.caller?.profile.name ?? null,
-      route: null,
-      inbound: { format, path: request.url.split('?')[0]! },
-      headers: request.headers,
-      model: context.model ?? null,
-      stream: context.stream ?? false,
-      session: context.session ?? null,
-      agent: context.agent,
-      parentAgent: context.parentAgent,
-      kind: context.kind,
-      rawBody: context.parsed ? (request.body as string) : undefined,
-      canonical: undefined,
-      outcome,
-    });
+    recordRefusal(
+      state,
+      {
+        id: context.id,
+        startedAt: context.startedAt,
+        startedAtIso: context.startedAtIso,
+        configVersion: context.snapshot.version,
+        keyName: context.caller?.key.name ?? null,
+        profile: context.caller?.profile.name ?? null,
+        inbound: { format, path: request.url.split('?')[0]!, ...(context.transport ? { transport: context.transport } : {}) },
+        headers: request.headers,
+        model: context.model ?? null,
+        stream: context.stream ?? false,
+        session: context.session ?? null,
+        ...(context.agent === undefined ? {} : { agent: context.agent }),
+        ...(context.parentAgent === undefined ? {} : { parentAgent: context.parentAgent }),
+        ...(context.kind === undefined ? {} : { kind: context.kind }),
+        rawBody: context.parsed ? (request.body as string) : undefined,
+      },
+      error,
+    );
   }
 }
 

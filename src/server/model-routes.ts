@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WireFormat } from '../canonical/types.js';
-import { GatewayError } from '../errors/gateway-error.js';
-import { ClientResponse } from '../pipeline/client-response.js';
+import { HttpClientResponse } from '../pipeline/client-response.js';
 import { countTokens } from '../pipeline/count-tokens.js';
-import { handleModelRequest } from '../pipeline/handle-model-request.js';
-import { turnStateHeader } from '../pipeline/response-headers.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
-import { resolveRoute } from '../routing/resolve-route.js';
-import { identifyClient } from '../traces/client-identity.js';
+import { turnStateHeader } from '../pipeline/response-headers.js';
+import type { RouteDecision } from '../routing/resolve-route.js';
+import { identifyClient, type ClientIdentity } from '../traces/client-identity.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
+import { parseJsonObject, routeModel, serveRoutedRequest } from './serve-model-request.js';
 
 const modelPaths: Array<[string, WireFormat, ModelRequest['endpoint']?]> = [
   ['/anthropic/v1/messages', 'anthropic'],
@@ -37,48 +36,18 @@ export function registerModelRoutes(app: FastifyInstance, state: GatewayState): 
 async function serveModelRequest(state: GatewayState, request: FastifyRequest, reply: FastifyReply, format: WireFormat, endpoint: ModelRequest['endpoint']): Promise<void> {
   const context = request.gateway!;
   const modelRequest = modelRequestOf(request, format, endpoint);
-  const caller = context.caller!;
-  const { route, clientModel: model } = modelRequest;
   context.handled = true;
   reply.hijack();
   const raw = reply.raw;
   raw.on('close', () => {
     if (!raw.writableFinished) modelRequest.abort.abort();
   });
-  const client = new ClientResponse(raw, {
+  const client = new HttpClientResponse(raw, {
     'x-switchboard-request-id': context.id,
     'x-switchboard-config': context.snapshot.version,
     ...echoedTurnState(request, format),
   });
-  state.inFlight++;
-  if (modelRequest.stream) state.inFlightStreams++;
-  try {
-    const outcome = await handleModelRequest(modelRequest, client, state);
-    state.recordRequest({
-      id: context.id,
-      startedAtIso: context.startedAtIso,
-      durationMs: performance.now() - context.startedAt,
-      ttftMs: client.firstByteAt === undefined ? null : client.firstByteAt - context.startedAt,
-      configVersion: context.snapshot.version,
-      keyName: caller.key.name,
-      profile: caller.profile.name,
-      route,
-      inbound: modelRequest.inbound,
-      headers: request.headers,
-      model,
-      stream: modelRequest.stream,
-      session: context.session ?? null,
-      agent: context.agent,
-      parentAgent: context.parentAgent,
-      kind: context.kind,
-      rawBody: modelRequest.rawBody,
-      canonical: modelRequest.canonical,
-      outcome,
-    });
-  } finally {
-    state.inFlight--;
-    if (modelRequest.stream) state.inFlightStreams--;
-  }
+  await serveRoutedRequest(state, modelRequest, client, identityOf(context));
 }
 
 /**
@@ -120,9 +89,9 @@ function modelRequestOf(request: FastifyRequest, format: WireFormat, endpoint: M
 }
 
 /** Parses the JSON body and resolves the route; a failure here is answered by the error handler. */
-function routeBody(request: FastifyRequest): { context: RequestContext; body: Record<string, unknown>; model: string; route: NonNullable<ReturnType<typeof resolveRoute>> } {
+function routeBody(request: FastifyRequest): { context: RequestContext; body: Record<string, unknown>; model: string; route: RouteDecision } {
   const context = request.gateway!;
-  const body = parseBody(request.body);
+  const body = parseJsonObject(request.body, 'the request body');
   context.parsed = true;
   const client = identifyClient(request.headers, body);
   context.session = client.session;
@@ -130,26 +99,16 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   context.parentAgent = client.parentAgent;
   context.kind = client.kind;
   context.stream = body.stream === true;
-  const model = body.model;
-  if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');
-  context.model = model;
-  const profile = context.caller!.profile;
-  const route = resolveRoute(profile, model);
-  if (!route) {
-    throw new GatewayError('SB_ROUTE_NO_MATCH', `model "${model}" matches no rule of profile "${profile.name}", and the profile has no default`);
-  }
+  if (typeof body.model === 'string' && body.model !== '') context.model = body.model;
+  const { model, route } = routeModel(context.caller!.profile, body.model);
   return { context, body, model, route };
 }
 
-function parseBody(raw: unknown): Record<string, unknown> {
-  if (typeof raw !== 'string' || raw === '') throw new GatewayError('SB_REQUEST_INVALID_JSON', 'the request body is empty; send a JSON object');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    throw new GatewayError('SB_REQUEST_INVALID_JSON', `the request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new GatewayError('SB_REQUEST_INVALID', 'the request body must be a JSON object');
-  return parsed as Record<string, unknown>;
+/** The identity read from the body and headers (routeBody), as the trace line records it. */
+function identityOf(context: RequestContext): ClientIdentity {
+  const identity: ClientIdentity = { kind: context.kind ?? 'turn' };
+  if (context.session !== undefined) identity.session = context.session;
+  if (context.agent !== undefined) identity.agent = context.agent;
+  if (context.parentAgent !== undefined) identity.parentAgent = context.parentAgent;
+  return identity;
 }
-

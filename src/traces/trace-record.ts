@@ -107,6 +107,8 @@ export interface TraceInbound {
   format: 'anthropic' | 'openai-chat' | 'openai-responses';
   /** The request path, e.g. `/v1/messages`. */
   path: string;
+  /** `websocket` when the request came as a `response.create` frame on the Responses WebSocket (an upgraded `GET /v1/responses`); absent for HTTP. */
+  transport?: 'websocket';
 }
 
 /** One upstream attempt. */

@@ -14,7 +14,7 @@ describe('loadConfig', () => {
     expect(problems).toEqual([]);
     expect(snapshot).toBeDefined();
     const config = snapshot!;
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, bodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, drainTimeoutMs: 30_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, websocket: true, bodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, drainTimeoutMs: 30_000 });
     expect(config.providers.get('deepseek')).toEqual({
       name: 'deepseek',
       format: 'openai-chat',

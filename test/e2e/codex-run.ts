@@ -24,6 +24,8 @@ export interface CodexRunOptions {
   model?: string;
   /** Extra headers on every request to the gateway (`model_providers.<id>.http_headers`), e.g. `x-switchboard-profile`. */
   httpHeaders?: Record<string, string>;
+  /** `supports_websockets = true` in the provider entry: Codex 0.169 then opens `ws://…/v1/responses` instead of POSTing each turn. */
+  supportsWebsockets?: boolean;
   /** `-c key=value` overrides on the command line. */
   overrides?: string[];
   timeoutMs?: number;
@@ -44,6 +46,7 @@ function configToml(options: CodexRunOptions): string {
   const lines = options.model === undefined ? [] : [`model = "${options.model}"`];
   lines.push('model_provider = "switchboard"', 'check_for_update_on_startup = false', '', '[analytics]', 'enabled = false', '', '[features]', 'plugins = false', '');
   lines.push('[model_providers.switchboard]', 'name = "Switchboard"', `base_url = "${options.gateway}/v1"`, 'env_key = "SWITCHBOARD_API_KEY"', 'wire_api = "responses"');
+  if (options.supportsWebsockets === true) lines.push('supports_websockets = true');
   if (options.httpHeaders !== undefined) {
     lines.push(`http_headers = { ${Object.entries(options.httpHeaders).map(([name, value]) => `"${name}" = "${value}"`).join(', ')} }`);
   }

@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/fake-provider.js';
-import { oneProviderPerFormat } from '../helpers/format-providers.js';
+import { oneProviderPerFormat, rulesToEachFormat } from '../helpers/format-providers.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { responseText } from '../helpers/response-text.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
@@ -51,19 +51,7 @@ describe('every client format against every provider format: a tool loop, stream
     await Promise.all(Object.values(providers).map((provider) => provider.start()));
     for (const format of providerFormats) providers[format].reply(script(format));
     temp = await makeTempDir();
-    await writeConfig(
-      temp.dir,
-      baseConfig(
-        oneProviderPerFormat(providers),
-        {
-          rules: [
-            { model: modelFor('anthropic'), to: 'anth/upstream-claude' },
-            { model: modelFor('openai-chat'), to: 'chat/deepseek-reasoner' },
-            { model: modelFor('openai-responses'), to: 'resp/upstream-gpt' },
-          ],
-        },
-      ),
-    );
+    await writeConfig(temp.dir, baseConfig(oneProviderPerFormat(providers), { rules: rulesToEachFormat(modelFor) }));
     gateway = await startInProcess(temp.dir);
   });
   afterAll(async () => {
