@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider, type RecordedRequest } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
+import { readTraceRecordsInOrder } from '../helpers/trace-lines.js';
 import { makeTempDir, sha256, writeConfig } from '../helpers/test-config.js';
 import {
   anthropicSignature,
@@ -107,7 +108,7 @@ describe(`Claude Code ${client.version} (claude -p) on its default model through
         server: { host: '127.0.0.1', port: 0 },
         providers: Object.fromEntries(providerFormats.map((format) => [providerName[format], { format, base_url: baseUrl[format], retry: { max_retries: 0 } }])),
         keys: Object.fromEntries(providerFormats.map((format) => [`via-${format}`, { sha256: sha256(secretOf(format)), profile: `via-${format}` }])),
-        traces: { enabled: false },
+        traces: { dir: path.join(temp.dir, 'traces') },
       },
       profiles: Object.fromEntries(
         providerFormats.map((format) => [`via-${format}`, { rules: [{ model: defaultModel, to: `${providerName[format]}/${upstreamModel[format]}`, list_as: [{ model: defaultModel, display_name: displayName(format) }] }] }]),
@@ -187,6 +188,10 @@ describe(`Claude Code ${client.version} (claude -p) on its default model through
       expect(resumed.rawBody.indexOf(summaryText), report).toBeLessThan(resumed.rawBody.lastIndexOf(secondPrompt));
       expect(second.code, report).toBe(0);
       expect(second.stdout, report).toContain(answerAfterCompaction(format));
+      // The gateway recognised Claude Code's compaction prompt: the trace line of that request says so.
+      await gateway.traces.flush();
+      const kinds = (await readTraceRecordsInOrder(path.join(temp.dir, 'traces'))).filter((line) => line.key === `via-${format}` && line.inbound.path.endsWith('/messages')).map((line) => line.kind);
+      expect(kinds, report).toEqual(['turn', 'turn', 'compaction', 'turn']);
 
       expect(trap.attempts.slice(strayBefore), `requests that did not go to the gateway\n${report}`).toEqual([]);
     },

@@ -6,6 +6,7 @@ import { FakeProvider, type RecordedRequest } from '../helpers/fake-provider.js'
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { makeTempDir, sha256, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { providerReply, readUpstream, type ProviderFormat, type ProviderTurn } from './code-mode-provider.js';
+import { readTraceRecordsInOrder } from '../helpers/trace-lines.js';
 import { codexDefaultModel, runCodexExec, type CodexRunResult } from './codex-run.js';
 import { describeRun, proofCommand, readProof, requireClient, StrayTrafficTrap, type RealClient } from './real-clients.js';
 
@@ -19,6 +20,7 @@ import { describeRun, proofCommand, readProof, requireClient, StrayTrafficTrap, 
 
 const formats: ProviderFormat[] = ['openai-responses', 'anthropic', 'openai-chat'];
 const profileOf: Record<ProviderFormat, string> = { anthropic: 'via-anthropic', 'openai-chat': 'via-chat', 'openai-responses': 'via-responses' };
+const providerOf: Record<ProviderFormat, string> = { anthropic: 'anth', 'openai-chat': 'chat', 'openai-responses': 'resp' };
 
 /** What the model writes for `exec`: JavaScript calling Codex's shell tool with the proof command. */
 const proofJs = `const result = await tools.exec_command({ cmd: ${JSON.stringify(proofCommand)} });\ntext(result.output);`;
@@ -76,7 +78,7 @@ describe(`Codex on its default model (${codexDefaultModel}, code mode) through e
           resp: { format: 'openai-responses', base_url: `${providers['openai-responses'].url}/v1`, retry: { max_retries: 0 } },
         },
         keys: { alice: { sha256: sha256(testSecrets.alice), profile: profileOf.anthropic, profiles: [profileOf['openai-chat'], profileOf['openai-responses']] } },
-        traces: { enabled: false },
+        traces: { dir: path.join(temp.dir, 'traces') },
       },
       profiles: {
         [profileOf.anthropic]: rules('anth/claude-sonnet-4-5'),
@@ -168,9 +170,11 @@ describe(`Codex on its default model (${codexDefaultModel}, code mode) through e
       const views = requests.map((request) => readUpstream(format, request));
       const compactionIndex = views.findIndex((view) => view.lastUserText.includes(compactionMarker));
       expect(compactionIndex, why).toBeGreaterThan(0);
-      // Codex marks the request as a compaction in its turn metadata; the gateway forwards x-codex-* headers.
-      const metadata = JSON.parse(String(requests[compactionIndex]!.headers['x-codex-turn-metadata'])) as { request_kind?: string };
-      expect(metadata.request_kind, why).toBe('compaction');
+      // Codex marks the request as a compaction in its turn metadata (x-codex-turn-metadata, which only a
+      // Responses provider gets): the trace line says so, whichever provider answered it.
+      await gateway.traces.flush();
+      const compactions = (await readTraceRecordsInOrder(path.join(temp.dir, 'traces'))).filter((line) => line.kind === 'compaction' && line.provider === providerOf[format]);
+      expect(compactions.map((line) => line.status), why).toEqual([200]);
       // The turn continued after the compaction, with the summary as its history.
       const after = views.slice(compactionIndex + 1);
       expect(after.some((view) => view.allText.includes(summary)), why).toBe(true);

@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
-import type { TraceRecord } from '../../src/traces/trace-record.js';
 import { FakeProvider, type FakeReply, type RecordedRequest } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicTurnStream, chatTurnStream, responsesTurnStream, type ScriptedTurn } from '../helpers/wire-transcripts.js';
+import { readTraceRecordsInOrder } from '../helpers/trace-lines.js';
 import { runCodexExec } from './codex-run.js';
 import { describeRun, proofCommand, readProof, requireClient, StrayTrafficTrap, type ClientRun, type RealClient } from './real-clients.js';
 
@@ -88,14 +88,6 @@ class GatewayTap {
   }
 }
 
-async function traceLines(dir: string): Promise<TraceRecord[]> {
-  const text = await readFile(path.join(dir, 'traces.jsonl'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as TraceRecord);
-}
-
 /** The Codex binary; a client that cannot run here fails the test, it is never skipped. */
 function codexBinary(): RealClient {
   const client = requireClient('codex');
@@ -156,11 +148,11 @@ describe(`Codex (codex exec) over the Responses WebSocket (supports_websockets =
       const provider = providers[format];
       const upstreamBefore = provider.requests.length;
       const strayBefore = trap.attempts.length;
-      const linesBefore = (await traceLines(tracesDir())).length;
+      const linesBefore = (await readTraceRecordsInOrder(tracesDir())).length;
       const { run, work } = await runCodex(codex, format, modelFor(format), 'Write the proof file and tell me what it says.');
       tap.detach();
       await gateway.traces.flush();
-      const lines = (await traceLines(tracesDir())).slice(linesBefore);
+      const lines = (await readTraceRecordsInOrder(tracesDir())).slice(linesBefore);
       const upstream = provider.requests.slice(upstreamBefore);
       const report = [
         describeRun(run),

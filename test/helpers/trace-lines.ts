@@ -11,3 +11,12 @@ export async function readTraceLines(tracesDir: string): Promise<string[]> {
 export async function readTraceRecords(tracesDir: string): Promise<Map<string, TraceRecord>> {
   return new Map((await readTraceLines(tracesDir)).map((line) => JSON.parse(line) as TraceRecord).map((record) => [record.id, record]));
 }
+
+/** The current trace file's records in the order written; none when no line was written yet. */
+export async function readTraceRecordsInOrder(tracesDir: string): Promise<TraceRecord[]> {
+  const lines = await readTraceLines(tracesDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return lines.map((line) => JSON.parse(line) as TraceRecord);
+}
