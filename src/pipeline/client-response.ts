@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { GatewayError } from '../errors/gateway-error.js';
 
 /**
  * The raw HTTP response to the client, with the two facts the pipeline needs:
@@ -8,13 +9,16 @@ import type { ServerResponse } from 'node:http';
 export class ClientResponse {
   /** performance.now() of the first byte sent, if any. */
   firstByteAt: number | undefined;
+  /** Set when the gateway, not the client, had to cut the connection (a head it could not write, a client that stopped reading). */
+  failure: GatewayError | undefined;
   private readonly headers: Record<string, string>;
 
   constructor(
     private readonly raw: ServerResponse,
     headers: Record<string, string>,
   ) {
-    this.headers = headers;
+    this.headers = {};
+    for (const name in headers) this.setHeader(name, headers[name]!);
   }
 
   /** True once headers went out: the answer can no longer change. */
@@ -27,20 +31,19 @@ export class ClientResponse {
     return this.raw.destroyed || this.raw.writableEnded;
   }
 
+  /** Sets a header of the answer; the value is percent-encoded where Node would refuse it (it may carry config or client text). */
   setHeader(name: string, value: string): void {
-    this.headers[name] = value;
+    this.headers[name] = encodeHeaderValue(value);
   }
 
   sendJson(status: number, body: string, extraHeaders?: Record<string, string>): void {
     if (this.closed) return;
-    this.firstByteAt = performance.now();
-    this.raw.writeHead(status, { ...this.headers, ...extraHeaders, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+    if (!this.writeHead(status, { ...this.headers, ...extraHeaders, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) })) return;
     this.raw.end(body);
   }
 
   startStream(extraHeaders?: Record<string, string>): void {
-    this.firstByteAt = performance.now();
-    this.raw.writeHead(200, {
+    const written = this.writeHead(200, {
       ...this.headers,
       ...extraHeaders,
       'content-type': 'text/event-stream; charset=utf-8',
@@ -49,7 +52,7 @@ export class ClientResponse {
       'x-accel-buffering': 'no',
     });
     // Sends the headers now, so time-to-first-byte is not held until the first event.
-    this.raw.flushHeaders();
+    if (written) this.raw.flushHeaders();
   }
 
   /** Writes stream text; resolves when the client can take more (backpressure reaches the upstream read loop). */
@@ -70,4 +73,32 @@ export class ClientResponse {
   end(): void {
     if (!this.closed) this.raw.end();
   }
+
+  /**
+   * The answer counts as started from here on, whether or not the head could be written: a head
+   * Node refuses (ERR_INVALID_CHAR) destroys the socket, so the client sees the connection close
+   * instead of waiting on a socket that will never carry a byte.
+   */
+  private writeHead(status: number, headers: Record<string, string>): boolean {
+    this.firstByteAt = performance.now();
+    try {
+      this.raw.writeHead(status, headers);
+      return true;
+    } catch (error) {
+      this.failure = new GatewayError('SB_INTERNAL', `the response head could not be written: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      this.raw.destroy();
+      return false;
+    }
+  }
+}
+
+/** Header text Node accepts: printable ASCII kept, anything else (non-ASCII, control characters) percent-encoded as UTF-8. */
+export function encodeHeaderValue(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : value.replace(/[^\x20-\x7e]+/g, (run) => percentEncode(Buffer.from(run, 'utf8')));
+}
+
+function percentEncode(bytes: Buffer): string {
+  let text = '';
+  for (const byte of bytes) text += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return text;
 }

@@ -39,7 +39,11 @@ export async function handleModelRequest(request: ModelRequest, client: ClientRe
     }
     outcome.error = { type: error.type, code: error.code, message: error.message };
   }
-  if (outcome.clientAborted) {
+  if (client.failure) {
+    // The gateway cut the connection itself (a head it could not write, a client that stopped reading): say so, not "client aborted".
+    outcome.error = { type: client.failure.type, code: client.failure.code, message: client.failure.message };
+    if (outcome.status === 0) outcome.status = client.failure.status;
+  } else if (outcome.clientAborted) {
     // 499: nginx's "client closed request", so aborted requests stand out in traces.
     if (!client.started) outcome.status = 499;
     outcome.error ??= { type: 'client_abort', code: 'SB_CLIENT_ABORTED', message: 'the client closed the connection before the answer was complete' };

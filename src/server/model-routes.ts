@@ -5,6 +5,7 @@ import { ClientResponse } from '../pipeline/client-response.js';
 import { countTokens } from '../pipeline/count-tokens.js';
 import { handleModelRequest } from '../pipeline/handle-model-request.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
+import { modelNameProblem } from '../routing/model-name.js';
 import { resolveRoute } from '../routing/resolve-route.js';
 import { extractSessionId } from '../traces/session-id.js';
 import type { RequestContext } from './create-gateway-server.js';
@@ -108,6 +109,8 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   context.stream = body.stream === true;
   const model = body.model;
   if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');
+  const problem = modelNameProblem(model);
+  if (problem !== undefined) throw new GatewayError('SB_REQUEST_INVALID', problem);
   context.model = model;
   const profile = context.caller!.profile;
   const route = resolveRoute(profile, model);
