@@ -1,3 +1,4 @@
+import type { ModelPattern } from '../routing/model-pattern.js';
 import type { GatewayFile, KeyLimits, ProviderFormat, ProfileFile } from './types.js';
 
 /**
@@ -91,8 +92,8 @@ export interface CompiledRule {
   /** The rule's match text as written: the exact model, or the regex source. */
   match: string;
   kind: 'exact' | 'regex';
-  /** Compiled once at load; never on the request path. */
-  regex?: RegExp;
+  /** Compiled once at load, never on the request path; matched in linear time. */
+  regex?: ModelPattern;
   targets: readonly Target[];
 }
 

@@ -2,6 +2,7 @@ import { rename, symlink, writeFile, mkdir, cp } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
+import { ModelPattern } from '../../src/routing/model-pattern.js';
 import { resolveRoute } from '../../src/routing/resolve-route.js';
 import { packageRoot, removeConfigDirs, sha256, testEnv, validFiles, writeConfigDir } from './config-test-kit.js';
 
@@ -68,7 +69,7 @@ describe('loadConfig', () => {
     const team = snapshot!.profiles.get('team')!;
     expect(team.file).toBe(path.join(dir, 'profiles/team.yaml'));
     expect([...team.firstExactRule]).toEqual([['claude-sonnet-4-5', 0]]);
-    expect(team.rules[1]?.regex).toBeInstanceOf(RegExp);
+    expect(team.rules[1]?.regex).toBeInstanceOf(ModelPattern);
     expect(resolveRoute(team, 'claude-opus-4-1')?.targets).toEqual([{ provider: 'mock', model: 'opus-4-1' }]);
     expect(resolveRoute(snapshot!.profiles.get('demo')!, 'anything')?.targets).toEqual([
       { provider: 'mock', model: 'echo' },
