@@ -33,6 +33,8 @@ export interface ResolvedServer {
   port: number;
   bodyLimitBytes: number;
   requestTimeoutMs: number;
+  sendTimeoutMs: number;
+  keepAliveTimeoutMs: number;
   drainTimeoutMs: number;
 }
 
@@ -47,9 +49,10 @@ export interface ResolvedProvider {
   apiKeyEnv?: string;
   /** Configured extra headers with `${ENV}` references resolved. */
   headers: Readonly<Record<string, string>>;
-  timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
+  timeouts: { connectMs: number; queueMs: number; firstByteMs: number; idleMs: number };
   retry: { maxRetries: number; backoffMs: number };
   maxConnections: number;
+  maxPending: number;
   /** Cap on the output token limit of translated requests. */
   maxOutputTokens?: number;
   /** The field that carries the output token limit on translated `openai-chat` requests. */

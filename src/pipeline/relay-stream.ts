@@ -1,9 +1,9 @@
 import type { SseEvent } from '../canonical/stream.js';
 import type { CanonicalResponse } from '../canonical/types.js';
-import type { ResolvedProvider } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { createSseParser } from '../sse/sse-parser.js';
 import { upstreamTransportError } from '../upstream/call-upstream.js';
+import type { UpstreamAttempt } from '../upstream/upstream-attempt.js';
 import type { ClientResponse } from './client-response.js';
 import type { RequestOutcome } from './model-request.js';
 
@@ -40,8 +40,16 @@ export async function relayStream(
   headers: Record<string, string>,
   mapTransportError: (error: unknown) => GatewayError,
   signal: AbortSignal,
+  onFirstEvent: () => void = () => undefined,
 ): Promise<StreamRelayResult> {
-  const parser = createSseParser((event) => transform.onEvent(event));
+  let first = true;
+  const parser = createSseParser((event) => {
+    if (first) {
+      first = false;
+      onFirstEvent();
+    }
+    transform.onEvent(event);
+  });
   const flush = async (): Promise<void> => {
     if (transform.pending === '') return;
     if (!client.started) client.startStream(headers);
@@ -81,11 +89,11 @@ export async function relayEventStream(
   transform: StreamTransform & { assembled(): CanonicalResponse | undefined },
   client: ClientResponse,
   headers: Record<string, string>,
-  provider: ResolvedProvider,
+  attempt: UpstreamAttempt,
   signal: AbortSignal,
   outcome: RequestOutcome,
 ): Promise<void> {
-  const result = await relayStream(response.body, transform, client, headers, (error) => upstreamTransportError(error, provider), signal);
+  const result = await relayStream(response.body, transform, client, headers, (error) => upstreamTransportError(error, attempt.provider), signal, () => attempt.firstByteArrived());
   outcome.clientAborted = result.clientAborted;
   outcome.status = 200;
   outcome.assembled = transform.assembled();

@@ -46,6 +46,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     inFlight: () => state.inFlight,
     inFlightStreams: () => state.inFlightStreams,
     traceStats: () => traces.stats(),
+    poolUsage: () => pool.usage(),
     providerUp: () => Object.fromEntries([...store.current.providers.keys()].map((name) => [name, health.snapshot()[name]?.state !== 'down'])),
   });
   const state: GatewayState = {
