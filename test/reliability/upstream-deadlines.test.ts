@@ -29,7 +29,7 @@ describe('bounded waits before the first byte', () => {
           // One connection, one waiter, queue timeouts long enough to watch the queue.
           held: provider(busy.url, { max_connections: 1, max_pending: 1, timeouts: { queue_ms: 60_000, first_byte_ms: 60_000 } }),
           // One connection; the queue wait counts against first_byte_ms.
-          tight: provider(busy.url, { max_connections: 1, timeouts: { queue_ms: 60_000, first_byte_ms: 400, idle_ms: 60_000 } }),
+          tight: provider(busy.url, { max_connections: 1, timeouts: { queue_ms: 60_000, first_byte_ms: 2000, idle_ms: 60_000 } }),
           silent: provider(busy.url, { timeouts: { first_byte_ms: 300, idle_ms: 60_000 } }),
           quick: provider(busy.url, { timeouts: { first_byte_ms: 200 } }),
           slow: provider(busy.url, { timeouts: { first_byte_ms: 1500 } }),
