@@ -13,9 +13,14 @@ export class ClientResponse {
   failure: GatewayError | undefined;
   private readonly headers: Record<string, string>;
 
+  /**
+   * @param sendTimeoutMs how long a write may stay unsent before the client counts as stalled
+   *   (`server.send_timeout_ms`); unlimited when omitted.
+   */
   constructor(
     private readonly raw: ServerResponse,
     headers: Record<string, string>,
+    private readonly sendTimeoutMs = 0,
   ) {
     this.headers = {};
     for (const name in headers) this.setHeader(name, headers[name]!);
@@ -40,6 +45,7 @@ export class ClientResponse {
     if (this.closed) return;
     if (!this.writeHead(status, { ...this.headers, ...extraHeaders, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) })) return;
     this.raw.end(body);
+    if (!this.raw.writableFinished) void this.untilSent('finish');
   }
 
   startStream(extraHeaders?: Record<string, string>): void {
@@ -59,19 +65,38 @@ export class ClientResponse {
   write(text: string): Promise<void> | undefined {
     if (this.closed) return undefined;
     if (this.raw.write(text)) return undefined;
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.raw.off('drain', done);
-        this.raw.off('close', done);
-        resolve();
-      };
-      this.raw.on('drain', done);
-      this.raw.on('close', done);
-    });
+    return this.untilSent('drain');
   }
 
   end(): void {
     if (!this.closed) this.raw.end();
+  }
+
+  /**
+   * Resolves once the client took the buffered text (`drain`, or `finish` after the last write) or
+   * the connection closed. A client that stops reading, with its socket still open, would otherwise
+   * hold this stream and its upstream connection for as long as it likes (330 s were seen, far past
+   * `idle_ms`, which only watches the provider): after `sendTimeoutMs` the socket is destroyed, and
+   * its close aborts the upstream call.
+   */
+  private untilSent(event: 'drain' | 'finish'): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.raw.off(event, done);
+        this.raw.off('close', done);
+        resolve();
+      };
+      const timer =
+        this.sendTimeoutMs > 0
+          ? setTimeout(() => {
+              this.failure = new GatewayError('SB_CLIENT_STALLED', `the client read nothing for ${this.sendTimeoutMs} ms (server.send_timeout_ms); the connection was closed`);
+              this.raw.destroy();
+            }, this.sendTimeoutMs)
+          : undefined;
+      this.raw.on(event, done);
+      this.raw.on('close', done);
+    });
   }
 
   /**

@@ -44,10 +44,14 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
   raw.on('close', () => {
     if (!raw.writableFinished) modelRequest.abort.abort();
   });
-  const client = new ClientResponse(raw, {
-    'x-switchboard-request-id': context.id,
-    'x-switchboard-config': context.snapshot.version,
-  });
+  const client = new ClientResponse(
+    raw,
+    {
+      'x-switchboard-request-id': context.id,
+      'x-switchboard-config': context.snapshot.version,
+    },
+    context.snapshot.server.sendTimeoutMs,
+  );
   state.inFlight++;
   if (modelRequest.stream) state.inFlightStreams++;
   try {
