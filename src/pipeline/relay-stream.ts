@@ -17,6 +17,8 @@ export interface StreamTransform {
   pending: string;
   /** Set when the upstream failed before anything was sent; the attempt may then be retried elsewhere. */
   failure: GatewayError | undefined;
+  /** Set once the client's stream is complete (its error event written): the relay ends it and stops reading the upstream. */
+  finished: boolean;
   onEvent(event: SseEvent): void;
   /** The upstream body ended. */
   onEnd(): void;
@@ -64,11 +66,15 @@ export async function relayStream(
       if (transform.failure && !client.started) throw transform.failure;
       await flush();
       if (client.closed) return { clientAborted: true };
+      // Leaving the loop destroys the upstream body, which aborts the call.
+      if (transform.finished) break;
     }
-    parser.end();
-    transform.onEnd();
-    if (transform.failure && !client.started) throw transform.failure;
-    await flush();
+    if (!transform.finished) {
+      parser.end();
+      transform.onEnd();
+      if (transform.failure && !client.started) throw transform.failure;
+      await flush();
+    }
   } catch (error) {
     if (signal.aborted || client.closed) return { clientAborted: true };
     const failure = error instanceof GatewayError ? error : mapTransportError(error);
