@@ -80,6 +80,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   store.onSwap((next) => {
     traces.reconfigure(next.traces);
     pool.retainOnly(new Set(next.providers.keys()));
+    app.server.keepAliveTimeout = next.server.keepAliveTimeoutMs;
     if (next.server.port !== snapshot.server.port || next.server.host !== snapshot.server.host) {
       logger.log('warn', 'server.host and server.port changes take effect on restart', { host: next.server.host, port: next.server.port });
     }
