@@ -26,9 +26,14 @@ export class ClientResponse {
     for (const name in headers) this.setHeader(name, headers[name]!);
   }
 
-  /** True once headers went out: the answer can no longer change. */
+  /** True once the answer began (its head written, or the attempt to write it failed): it can no longer change. */
   get started(): boolean {
     return this.firstByteAt !== undefined;
+  }
+
+  /** True once the response head reached the socket. */
+  get headSent(): boolean {
+    return this.raw.headersSent;
   }
 
   /** True when the client went away or the response ended. */

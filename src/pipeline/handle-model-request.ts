@@ -43,7 +43,7 @@ export async function handleModelRequest(request: ModelRequest, client: ClientRe
   if (client.failure) {
     // The gateway cut the connection itself (a head it could not write, a client that stopped reading): say so, not "client aborted".
     outcome.error = { type: client.failure.type, code: client.failure.code, message: client.failure.message };
-    if (outcome.status === 0) outcome.status = client.failure.status;
+    if (!client.headSent) outcome.status = client.failure.status;
   } else if (outcome.clientAborted) {
     // 499: nginx's "client closed request", so aborted requests stand out in traces.
     if (!client.started) outcome.status = 499;
