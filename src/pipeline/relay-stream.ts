@@ -42,7 +42,8 @@ export async function relayStream(
   headers: Record<string, string>,
   mapTransportError: (error: unknown) => GatewayError,
   signal: AbortSignal,
-  onFirstEvent: () => void = () => undefined,
+  /** The first upstream event arrived: for a stream, that is the first byte `first_byte_ms` waits for. */
+  onFirstEvent: () => void,
 ): Promise<StreamRelayResult> {
   let first = true;
   const parser = createSseParser((event) => {
