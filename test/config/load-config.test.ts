@@ -15,7 +15,7 @@ describe('loadConfig', () => {
     expect(problems).toEqual([]);
     expect(snapshot).toBeDefined();
     const config = snapshot!;
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, bodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, drainTimeoutMs: 30_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, bodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, sendTimeoutMs: 60_000, keepAliveTimeoutMs: 75_000, drainTimeoutMs: 30_000 });
     expect(config.providers.get('deepseek')).toEqual({
       name: 'deepseek',
       format: 'openai-chat',
@@ -23,9 +23,10 @@ describe('loadConfig', () => {
       apiKey: 'sk-test',
       apiKeyEnv: 'DEEPSEEK_API_KEY',
       headers: {},
-      timeouts: { connectMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 },
+      timeouts: { connectMs: 10_000, queueMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 },
       retry: { maxRetries: 1, backoffMs: 250 },
-      maxConnections: 128,
+      maxConnections: 512,
+      maxPending: 256,
       maxTokensField: 'max_tokens',
     });
     expect(config.providers.get('mock')?.baseUrl).toBe('');

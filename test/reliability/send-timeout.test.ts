@@ -62,7 +62,9 @@ async function traceLines(dir: string): Promise<TraceRecord[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const lines: TraceRecord[] = [];
   for (const name of names.filter((file) => file.endsWith('.jsonl'))) {
-    for (const line of (await readFile(path.join(dir, name), 'utf8')).split('\n')) if (line !== '') lines.push(JSON.parse(line) as TraceRecord);
+    // Only whole lines: the writer may be in the middle of a long one.
+    const whole = (await readFile(path.join(dir, name), 'utf8')).split('\n').slice(0, -1);
+    for (const line of whole) lines.push(JSON.parse(line) as TraceRecord);
   }
   return lines;
 }
