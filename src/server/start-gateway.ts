@@ -100,8 +100,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         logger.log('warn', 'drain deadline passed; closing remaining connections', { in_flight: state.inFlight });
         app.server.closeAllConnections();
       }, deadline);
+      // server.close() closes the connections idle at that moment only; one whose stream ends later
+      // would stay open for keep_alive_timeout_ms (75 s), holding the drain. Close each once idle.
+      const closeIdle = setInterval(() => app.server.closeIdleConnections(), 100);
       await watcher?.close();
       await app.close();
+      clearInterval(closeIdle);
       clearTimeout(force);
       await pool.close();
       await traces.close();
