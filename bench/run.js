@@ -59,7 +59,7 @@ if (unknownPhase !== undefined) {
  * How much of everything. The full plan fits in about three minutes on two cores; the quick one in seconds.
  */
 const plan = options.quick
-  ? { warmup: 20, c1: 40, loadRequests: 200, loadMs: 600, rounds: 2, tierCounts: { '1k': 10, '10k': 6, '100k': 4 }, streams: 4, streamRounds: 2, exactStreams: 2, loadStreams: 8, memoryRequests: 400, memoryBatches: 4, bigStreams: 8, flood: 300, floodMs: 1000, streamDeltas: 20, poolStreams: 20, poolDeltas: 10 }
+  ? { warmup: 20, c1: 40, loadRequests: 200, loadMs: 600, rounds: 2, tierCounts: { '1k': 10, '10k': 6, '100k': 4 }, streams: 4, streamRounds: 2, exactStreams: 2, loadStreams: 8, memoryRequests: 400, memoryBatches: 4, bigStreams: 8, flood: 300, floodMs: 1000, streamDeltas: 20, poolStreams: 8, poolDeltas: 5 }
   : { warmup: 600, c1: 3000, loadRequests: 200_000, loadMs: 2400, rounds: 3, tierCounts: { '1k': 900, '10k': 600, '100k': 300 }, streams: 40, streamRounds: 4, exactStreams: 8, loadStreams: 64, memoryRequests: 10_000, memoryBatches: 5, bigStreams: 64, flood: 30_000, floodMs: 3000, streamDeltas: 200, poolStreams: 200, poolDeltas: 100 };
 
 /** @param {string} message */
@@ -184,11 +184,19 @@ async function measurePoolSizes(fakeUrl, work, start, services, rows, details, p
   const direct = ttfb(await runStreams(target('direct', fakeUrl, '/v1/messages', anthropicHeaders, anthropicBody({ ...options, model: models.anthropicUpstream })), load));
   /** @type {Record<string, unknown>} */
   const raw = { direct };
-  for (const size of poolSizes) {
-    const dir = path.join(work, `pool-${size}`);
-    await writeGatewayConfig(dir, { fakeUrl, traces: false, maxConnections: size });
-    const gateway = await startGatewayProcess(`gateway (max_connections ${size})`, dir, { nodeArgs: start.nodeArgs, env: providerKeyEnv, bin: start.bin });
-    services.push(gateway);
+  // Started together: a gateway takes seconds to start on a busy machine.
+  const gateways = await Promise.all(
+    poolSizes.map(async (size) => {
+      const dir = path.join(work, `pool-${size}`);
+      await writeGatewayConfig(dir, { fakeUrl, traces: false, maxConnections: size });
+      const gateway = await startGatewayProcess(`gateway (max_connections ${size})`, dir, { nodeArgs: start.nodeArgs, env: providerKeyEnv, bin: start.bin });
+      services.push(gateway);
+      return gateway;
+    }),
+  );
+  for (const [index, size] of poolSizes.entries()) {
+    const gateway = gateways[index];
+    if (gateway === undefined) continue;
     phase(`${plan.poolStreams} concurrent streams: gateway with max_connections ${size}`);
     const passthrough = target(`gateway max_connections ${size}`, gateway.url, '/anthropic/v1/messages', gatewayHeaders, anthropicBody({ ...options, model: models.passthrough }));
     const measured = ttfb(await runStreams(passthrough, load));
