@@ -9,7 +9,7 @@
  * Usage: node bench/run.js [--quick] [--out FILE] [--only PHASES] [--cpu-prof] [--strict]
  *   --quick        a few requests per measurement (a smoke run; numbers mean nothing)
  *   --out FILE     where to write the JSON (default bench/results/bench-<time>.json)
- *   --only PHASES  comma-separated subset of: small, sizes, streams, memory, big-streams, flood
+ *   --only PHASES  comma-separated subset of: small, sizes, streams, memory, big-streams, flood, pool
  *   --cpu-prof     run the gateways under --cpu-prof; profiles go next to the JSON
  *   --gateway-bin FILE  another build's bin/switchboard.js (before/after comparisons; default this repo's)
  *   --strict       exit 1 when a target is missed
@@ -43,11 +43,11 @@ const { values: options } = parseArgs({
 });
 
 if (options.help) {
-  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood] [--cpu-prof] [--gateway-bin FILE] [--strict]\nSee docs/performance.md.\n');
+  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood,pool] [--cpu-prof] [--gateway-bin FILE] [--strict]\nSee docs/performance.md.\n');
   process.exit(0);
 }
 
-const phases = ['small', 'sizes', 'streams', 'memory', 'big-streams', 'flood'];
+const phases = ['small', 'sizes', 'streams', 'memory', 'big-streams', 'flood', 'pool'];
 const only = options.only === undefined ? phases : options.only.split(',').map((name) => name.trim());
 const unknownPhase = only.find((name) => !phases.includes(name));
 if (unknownPhase !== undefined) {
@@ -59,8 +59,8 @@ if (unknownPhase !== undefined) {
  * How much of everything. The full plan fits in about three minutes on two cores; the quick one in seconds.
  */
 const plan = options.quick
-  ? { warmup: 20, c1: 40, loadRequests: 200, loadMs: 600, rounds: 2, tierCounts: { '1k': 10, '10k': 6, '100k': 4 }, streams: 4, streamRounds: 2, exactStreams: 2, loadStreams: 8, memoryRequests: 400, memoryBatches: 4, bigStreams: 8, flood: 300, floodMs: 1000, streamDeltas: 20 }
-  : { warmup: 600, c1: 3000, loadRequests: 200_000, loadMs: 2400, rounds: 3, tierCounts: { '1k': 900, '10k': 600, '100k': 300 }, streams: 40, streamRounds: 4, exactStreams: 8, loadStreams: 64, memoryRequests: 10_000, memoryBatches: 5, bigStreams: 64, flood: 30_000, floodMs: 3000, streamDeltas: 200 };
+  ? { warmup: 20, c1: 40, loadRequests: 200, loadMs: 600, rounds: 2, tierCounts: { '1k': 10, '10k': 6, '100k': 4 }, streams: 4, streamRounds: 2, exactStreams: 2, loadStreams: 8, memoryRequests: 400, memoryBatches: 4, bigStreams: 8, flood: 300, floodMs: 1000, streamDeltas: 20, poolStreams: 8, poolDeltas: 5 }
+  : { warmup: 600, c1: 3000, loadRequests: 200_000, loadMs: 2400, rounds: 3, tierCounts: { '1k': 900, '10k': 600, '100k': 300 }, streams: 40, streamRounds: 4, exactStreams: 8, loadStreams: 64, memoryRequests: 10_000, memoryBatches: 5, bigStreams: 64, flood: 30_000, floodMs: 3000, streamDeltas: 200, poolStreams: 200, poolDeltas: 100 };
 
 /** @param {string} message */
 const progress = (message) => process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(1)}s] ${message}\n`);
@@ -116,6 +116,7 @@ async function main() {
     if (only.includes('memory')) await measureMemoryAndCpu(requests.small, { fake: fake.child.pid, floor: floor.child.pid, gateway: gateway.child.pid, traced: traced.child.pid }, rows, details, phase);
     if (only.includes('big-streams')) await measureBigStreams(fake.url, floor, gateway, rows, details, phase);
     if (only.includes('flood')) await measureFlood(fake.url, gateway.url, rows, details, phase);
+    if (only.includes('pool')) await measurePoolSizes(fake.url, work, { nodeArgs, bin }, services, rows, details, phase);
 
     const peak = processUsage(gateway.child.pid);
     const floorPeak = processUsage(floor.child.pid);
@@ -153,6 +154,60 @@ async function main() {
     for (const service of services.reverse()) await service.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Provider pool sizes compared by the pool phase: the old default and the new one. */
+const poolSizes = [128, 512];
+
+/**
+ * Time to first byte of `poolStreams` concurrent streams (10 ms between events, so each holds its
+ * upstream connection for about a second) through gateways whose providers have different
+ * `max_connections`: the streams beyond the pool size wait for a connection, and it shows in the
+ * p99. Direct to the fake at the same concurrency is the baseline.
+ * @param {string} fakeUrl
+ * @param {string} work
+ * @param {{ nodeArgs: string[], bin: string | undefined }} start
+ * @param {Array<{ stop(): Promise<void> }>} services
+ * @param {Row[]} rows
+ * @param {Record<string, unknown>} details
+ * @param {PhaseMark} phase
+ */
+async function measurePoolSizes(fakeUrl, work, start, services, rows, details, phase) {
+  const options = { historyBytes: 0, stream: true, maxTokens: plan.poolDeltas, gapMs: 10 };
+  const load = { concurrency: plan.poolStreams, count: plan.poolStreams * 2 };
+  /** @param {import('./lib/drive.js').StreamResult[]} results */
+  const ttfb = (results) => {
+    const failed = results.filter((result) => result.error !== undefined);
+    return { p50: percentile(results.map((r) => r.ttfbMs), 50), p99: percentile(results.map((r) => r.ttfbMs), 99), errors: failed.length, firstError: failed[0]?.error };
+  };
+  phase(`${plan.poolStreams} concurrent streams: direct`);
+  const direct = ttfb(await runStreams(target('direct', fakeUrl, '/v1/messages', anthropicHeaders, anthropicBody({ ...options, model: models.anthropicUpstream })), load));
+  /** @type {Record<string, unknown>} */
+  const raw = { direct };
+  // Started together: a gateway takes seconds to start on a busy machine.
+  const gateways = await Promise.all(
+    poolSizes.map(async (size) => {
+      const dir = path.join(work, `pool-${size}`);
+      await writeGatewayConfig(dir, { fakeUrl, traces: false, maxConnections: size });
+      const gateway = await startGatewayProcess(`gateway (max_connections ${size})`, dir, { nodeArgs: start.nodeArgs, env: providerKeyEnv, bin: start.bin });
+      services.push(gateway);
+      return gateway;
+    }),
+  );
+  for (const [index, size] of poolSizes.entries()) {
+    const gateway = gateways[index];
+    if (gateway === undefined) continue;
+    phase(`${plan.poolStreams} concurrent streams: gateway with max_connections ${size}`);
+    const passthrough = target(`gateway max_connections ${size}`, gateway.url, '/anthropic/v1/messages', gatewayHeaders, anthropicBody({ ...options, model: models.passthrough }));
+    const measured = ttfb(await runStreams(passthrough, load));
+    raw[`max_connections ${size}`] = measured;
+    const note = measured.errors ? `${measured.errors} streams failed: ${measured.firstError}` : undefined;
+    for (const quantile of /** @type {const} */ (['p50', 'p99'])) {
+      const row = latencyRow(`pool.${size}.ttfb.${quantile}`, `${plan.poolStreams} concurrent streams, max_connections ${size}: time to first byte ${quantile}`, { direct: direct[quantile], gateway: measured[quantile] });
+      rows.push(note === undefined ? row : { ...row, note: `${row.note}; ${note}` });
+    }
+  }
+  details.pool = raw;
 }
 
 /**

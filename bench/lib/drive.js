@@ -22,13 +22,14 @@ import { msBetween } from './stats.js';
 const pools = new Map();
 
 /**
- * A keep-alive pool per base URL, with room for the highest concurrency used.
+ * A keep-alive pool per base URL, with room for the highest concurrency used
+ * (the pool phase drives more streams at once than the others).
  * @param {string} url
  */
 export function poolFor(url) {
   let pool = pools.get(url);
   if (!pool) {
-    pool = new Pool(url, { connections: 128, keepAliveTimeout: 60_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
+    pool = new Pool(url, { connections: 512, keepAliveTimeout: 60_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
     pools.set(url, pool);
   }
   return pool;

@@ -23,15 +23,16 @@ export const providerKeyEnv = { SWITCHBOARD_BENCH_PROVIDER_KEY: 'fake-provider-k
 /**
  * Writes gateway.yaml and profiles/bench.yaml into `dir`.
  * @param {string} dir
- * @param {{ fakeUrl: string, traces: false | { dir: string } }} options
+ * @param {{ fakeUrl: string, traces: false | { dir: string }, maxConnections?: number }} options `maxConnections`: the providers' pool size (the gateway's default when omitted)
  */
 export async function writeGatewayConfig(dir, options) {
   const retry = { max_retries: 0 };
+  const pool = options.maxConnections === undefined ? {} : { max_connections: options.maxConnections };
   const gateway = {
     server: { host: '127.0.0.1', port: 0 },
     providers: {
-      'fake-anthropic': { format: 'anthropic', base_url: options.fakeUrl, api_key: '${SWITCHBOARD_BENCH_PROVIDER_KEY}', retry },
-      'fake-chat': { format: 'openai-chat', base_url: `${options.fakeUrl}/v1`, api_key: '${SWITCHBOARD_BENCH_PROVIDER_KEY}', retry },
+      'fake-anthropic': { format: 'anthropic', base_url: options.fakeUrl, api_key: '${SWITCHBOARD_BENCH_PROVIDER_KEY}', retry, ...pool },
+      'fake-chat': { format: 'openai-chat', base_url: `${options.fakeUrl}/v1`, api_key: '${SWITCHBOARD_BENCH_PROVIDER_KEY}', retry, ...pool },
     },
     keys: { bench: { sha256: createHash('sha256').update(benchSecret).digest('hex'), profile: 'bench' } },
     traces: options.traces === false ? { enabled: false } : { enabled: true, dir: options.traces.dir, capture: 'full', rotate_every: 'never' },

@@ -1,4 +1,4 @@
-import safeRegex from 'safe-regex2';
+import { ModelPattern } from '../routing/model-pattern.js';
 import { parseTarget } from '../routing/resolve-route.js';
 import { configProblem, type ConfigProblem } from './config-problem.js';
 import { targetTexts } from './compile-profile.js';
@@ -14,18 +14,18 @@ export interface ProfileCheck {
 }
 
 /** Problem codes after which the profile cannot be compiled (so its routing tests cannot run). */
-const blocking = new Set(['CFG_RULE_NO_MATCHER', 'CFG_RULE_BOTH_MATCHERS', 'CFG_INVALID_REGEX', 'CFG_INVALID_TARGET']);
+const blocking = new Set(['CFG_RULE_NO_MATCHER', 'CFG_RULE_BOTH_MATCHERS', 'CFG_INVALID_REGEX', 'CFG_UNSAFE_REGEX', 'CFG_INVALID_TARGET']);
 
 /**
  * Checks of a profile the schema cannot express: one matcher per rule, valid
- * and backtracking-safe regexes, rules that can never match, `$N` references
+ * regexes that a linear-time engine can run, rules that can never match, `$N` references
  * the regex cannot fill, and targets naming providers that do not exist.
  * `providerNames` is undefined when gateway.yaml is too broken to tell.
  */
 export function checkProfile(parsed: ParsedConfigFile, profile: ProfileFile, providerNames: ReadonlySet<string> | undefined): ProfileCheck {
   const problems: ConfigProblem[] = [];
   const report = (code: Parameters<typeof configProblem>[0], path: DataPath, message: string) => problems.push(configProblem(code, parsed.file, positionOf(parsed, path), message));
-  const regexes = new Map<number, RegExp>();
+  const regexes = new Map<number, ModelPattern>();
 
   profile.rules.forEach((rule, index) => {
     const label = `rule ${index + 1}`;
@@ -34,19 +34,18 @@ export function checkProfile(parsed: ParsedConfigFile, profile: ProfileFile, pro
     } else if (rule.model !== undefined && rule.model_regex !== undefined) {
       report('CFG_RULE_BOTH_MATCHERS', ['rules', index, 'model_regex'], `${label} has both "model" and "model_regex"; give exactly one (split it into two rules to match both)`);
     } else if (rule.model_regex !== undefined) {
-      const regex = compileRegex(rule.model_regex);
-      if (typeof regex === 'string') {
-        report('CFG_INVALID_REGEX', ['rules', index, 'model_regex'], `model_regex of ${label} is not a valid regular expression: ${regex}`);
-      } else {
+      const regex = ModelPattern.compile(rule.model_regex);
+      if (regex instanceof ModelPattern) {
         regexes.set(index, regex);
-        if (!isSafe(rule.model_regex)) {
-          report(
-            'CFG_UNSAFE_REGEX',
-            ['rules', index, 'model_regex'],
-            `model_regex "${rule.model_regex}" of ${label} can backtrack catastrophically (nested repetition such as "(a+)+"); clients choose the model text, so simplify it`,
-          );
-        }
         checkCaptures(rule.to, regex, rule.model_regex, ['rules', index, 'to'], label, report);
+      } else if (regex.kind === 'invalid') {
+        report('CFG_INVALID_REGEX', ['rules', index, 'model_regex'], `model_regex of ${label} is not a valid regular expression: ${regex.message}`);
+      } else {
+        report(
+          'CFG_UNSAFE_REGEX',
+          ['rules', index, 'model_regex'],
+          `model_regex "${rule.model_regex}" of ${label} uses ${regex.message}, which cannot be matched in linear time; clients choose the model text, so rules run on a linear-time engine (RE2). Rewrite it without backreferences and lookarounds (list the alternatives, or add an earlier rule)`,
+        );
       }
     }
     checkTargets(rule.to, ['rules', index, 'to'], `${label}`, providerNames, report);
@@ -77,8 +76,8 @@ function checkTargets(list: TargetList, path: DataPath, owner: string, providerN
   });
 }
 
-function checkCaptures(list: TargetList, regex: RegExp, source: string, path: DataPath, owner: string, report: Report): void {
-  const groups = captureGroupCount(regex);
+function checkCaptures(list: TargetList, regex: ModelPattern, source: string, path: DataPath, owner: string, report: Report): void {
+  const groups = regex.groupCount;
   targetTexts(list).forEach((text, index) => {
     for (const match of text.matchAll(/\$(\d+)/g)) {
       const group = Number(match[1]);
@@ -95,7 +94,7 @@ function checkCaptures(list: TargetList, regex: RegExp, source: string, path: Da
  * an exact model an earlier regex already matches, an exact model listed
  * twice, or a regex repeated verbatim.
  */
-function checkShadowing(parsed: ParsedConfigFile, profile: ProfileFile, regexes: ReadonlyMap<number, RegExp>, report: Report): void {
+function checkShadowing(parsed: ParsedConfigFile, profile: ProfileFile, regexes: ReadonlyMap<number, ModelPattern>, report: Report): void {
   const describe = (index: number) => {
     const rule = profile.rules[index]!;
     const matcher = rule.model !== undefined ? `model "${rule.model}"` : `model_regex "${rule.model_regex}"`;
@@ -120,54 +119,4 @@ function checkShadowing(parsed: ParsedConfigFile, profile: ProfileFile, regexes:
       }
     }
   });
-}
-
-function compileRegex(source: string): RegExp | string {
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    return error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
-  }
-}
-
-function isSafe(source: string): boolean {
-  try {
-    return safeRegex(withoutExactCounts(source));
-  } catch {
-    // safe-regex2's parser rejects some syntax V8 accepts; the regex compiled fine, so it is not refused for that.
-    return true;
-  }
-}
-
-/**
- * safe-regex2 counts `{8}` as a repetition, so the everyday dated-model rule
- * `^claude-sonnet-4-5(-\d{8})?$` looked like nested repetition. An exact count
- * is just that many copies of the atom and cannot backtrack, so it is removed
- * before the check (outside character classes, unless escaped).
- */
-export function withoutExactCounts(source: string): string {
-  let result = '';
-  let inClass = false;
-  for (let index = 0; index < source.length; index++) {
-    const char = source[index]!;
-    if (char === '\\') {
-      result += source.slice(index, index + 2);
-      index++;
-      continue;
-    }
-    if (char === '[') inClass = true;
-    if (char === ']') inClass = false;
-    const count = !inClass && char === '{' ? /^\{\d+\}/.exec(source.slice(index)) : null;
-    if (count) {
-      index += count[0].length - 1;
-      continue;
-    }
-    result += char;
-  }
-  return result;
-}
-
-/** Capture groups of a regex: an alternation with the empty string always matches, and the result has one slot per group. */
-function captureGroupCount(regex: RegExp): number {
-  return new RegExp(`${regex.source}|`).exec('')!.length - 1;
 }

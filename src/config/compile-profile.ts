@@ -1,3 +1,4 @@
+import { ModelPattern } from '../routing/model-pattern.js';
 import { parseTarget } from '../routing/resolve-route.js';
 import type { CompiledProfile, CompiledRule, ListedModelEntry, Target } from './snapshot.js';
 import type { ProfileFile, RoutingRule, TargetList } from './types.js';
@@ -40,7 +41,9 @@ function compileRule(rule: RoutingRule, index: number): CompiledRule {
   const targets = compileTargets(rule.to);
   if (rule.model !== undefined) return { index, match: rule.model, kind: 'exact', targets };
   if (rule.model_regex === undefined) throw new Error(`rule ${index + 1} has no model or model_regex`);
-  return { index, match: rule.model_regex, kind: 'regex', regex: new RegExp(rule.model_regex), targets };
+  const regex = ModelPattern.compile(rule.model_regex);
+  if (!(regex instanceof ModelPattern)) throw new Error(`model_regex of rule ${index + 1}: ${regex.message}`);
+  return { index, match: rule.model_regex, kind: 'regex', regex, targets };
 }
 
 /** The `to` (or `default`) value as a list, in the order the targets are tried. */

@@ -56,6 +56,8 @@ function resolveServer(server: ServerSettings): ResolvedServer {
     port: server.port ?? 8090,
     bodyLimitBytes: Math.floor((server.body_limit_mb ?? 32) * mebibyte),
     requestTimeoutMs: server.request_timeout_ms ?? 30_000,
+    sendTimeoutMs: server.send_timeout_ms ?? 60_000,
+    keepAliveTimeoutMs: server.keep_alive_timeout_ms ?? 75_000,
     drainTimeoutMs: server.drain_timeout_ms ?? 30_000,
     websocket: server.websocket ?? true,
   };
@@ -79,11 +81,13 @@ function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.P
     headers,
     timeouts: {
       connectMs: settings.timeouts?.connect_ms ?? 10_000,
+      queueMs: settings.timeouts?.queue_ms ?? 10_000,
       firstByteMs: settings.timeouts?.first_byte_ms ?? 120_000,
       idleMs: settings.timeouts?.idle_ms ?? 300_000,
     },
     retry: { maxRetries: settings.retry?.max_retries ?? 1, backoffMs: settings.retry?.backoff_ms ?? 250 },
-    maxConnections: settings.max_connections ?? 128,
+    maxConnections: settings.max_connections ?? 512,
+    maxPending: settings.max_pending ?? 256,
     ...(settings.max_output_tokens === undefined ? {} : { maxOutputTokens: settings.max_output_tokens }),
     maxTokensField: settings.max_tokens_field ?? 'max_tokens',
     sendsPromptCacheKey: settings.prompt_cache_key ?? true,

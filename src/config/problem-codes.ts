@@ -25,7 +25,7 @@ export const configProblemCodes = {
   CFG_RULE_NO_MATCHER: 'A rule has neither `model` nor `model_regex`.',
   CFG_RULE_BOTH_MATCHERS: 'A rule has both `model` and `model_regex`.',
   CFG_INVALID_REGEX: 'A `model_regex` is not a valid JavaScript regular expression.',
-  CFG_UNSAFE_REGEX: 'A `model_regex` is prone to catastrophic backtracking; clients choose the model text, so it could stall the gateway.',
+  CFG_UNSAFE_REGEX: 'A `model_regex` needs backtracking (a backreference or lookaround), which the linear-time engine that runs rules refuses; clients choose the model text.',
   CFG_RULE_SHADOWED: 'A rule can never match because an earlier rule always matches first.',
   CFG_LIST_AS_MISMATCH: 'A `list_as` model does not route to its rule: the rule does not match it, or an earlier rule matches it first.',
   CFG_CAPTURE_OUT_OF_RANGE: 'A target uses `$N` but the rule\'s regex has fewer capture groups.',

@@ -1,3 +1,4 @@
+import type { ModelPattern } from '../routing/model-pattern.js';
 import type { GatewayFile, KeyLimits, ProviderFormat, ProfileFile } from './types.js';
 
 /**
@@ -32,6 +33,8 @@ export interface ResolvedServer {
   port: number;
   bodyLimitBytes: number;
   requestTimeoutMs: number;
+  sendTimeoutMs: number;
+  keepAliveTimeoutMs: number;
   drainTimeoutMs: number;
   /** Whether `GET /v1/responses` may be upgraded to the Responses WebSocket. */
   websocket: boolean;
@@ -48,9 +51,10 @@ export interface ResolvedProvider {
   apiKeyEnv?: string;
   /** Configured extra headers with `${ENV}` references resolved. */
   headers: Readonly<Record<string, string>>;
-  timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
+  timeouts: { connectMs: number; queueMs: number; firstByteMs: number; idleMs: number };
   retry: { maxRetries: number; backoffMs: number };
   maxConnections: number;
+  maxPending: number;
   /** Cap on the output token limit of translated requests. */
   maxOutputTokens?: number;
   /** The field that carries the output token limit on translated `openai-chat` requests. */
@@ -95,8 +99,8 @@ export interface CompiledRule {
   /** The rule's match text as written: the exact model, or the regex source. */
   match: string;
   kind: 'exact' | 'regex';
-  /** Compiled once at load; never on the request path. */
-  regex?: RegExp;
+  /** Compiled once at load, never on the request path; matched in linear time. */
+  regex?: ModelPattern;
   targets: readonly Target[];
 }
 

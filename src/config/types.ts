@@ -49,6 +49,20 @@ export interface ServerSettings {
    */
   request_timeout_ms?: number;
   /**
+   * Milliseconds a write to a client may stay unsent (the client stopped reading) before the gateway closes the connection and aborts the upstream call, like nginx's `send_timeout`.
+   * @minimum 1000
+   * @default 60000
+   * @asType integer
+   */
+  send_timeout_ms?: number;
+  /**
+   * Milliseconds an idle keep-alive connection from a client stays open. Keep it above the idle timeout of any load balancer in front (60 s on AWS ALB and GCP), or the balancer reuses a connection the gateway is closing and answers 502.
+   * @minimum 1000
+   * @default 75000
+   * @asType integer
+   */
+  keep_alive_timeout_ms?: number;
+  /**
    * Milliseconds SIGTERM waits for in-flight requests and streams before exiting.
    * @minimum 0
    * @default 30000
@@ -87,10 +101,17 @@ export interface ProviderSettings {
   /**
    * Requests kept open at once to this provider (the connection pool size).
    * @minimum 1
-   * @default 128
+   * @default 512
    * @asType integer
    */
   max_connections?: number;
+  /**
+   * Requests that may wait for a free connection when all `max_connections` are busy. One more is not queued: it falls back to the route's next target, or gets 503.
+   * @minimum 0
+   * @default 256
+   * @asType integer
+   */
+  max_pending?: number;
   /**
    * Highest output token limit this provider accepts. A translated request asking for more is sent with this limit instead, and the trace line says so. DeepSeek's `deepseek-chat`, for one, refuses more than 8192, while Claude Code asks for 32000 or more.
    * @minimum 1
@@ -121,7 +142,14 @@ export interface ProviderTimeouts {
    */
   connect_ms?: number;
   /**
-   * Time from sending the request to the response headers (and, for streams, the first event).
+   * Longest wait for a free connection when the pool is full; then the route's next target is tried, or the client gets 503. The wait also counts against `first_byte_ms`.
+   * @minimum 1
+   * @default 10000
+   * @asType integer
+   */
+  queue_ms?: number;
+  /**
+   * Time from the start of the attempt (queueing for a connection included) to the response headers and, for streams, the first event.
    * @minimum 1
    * @default 120000
    * @asType integer

@@ -36,7 +36,10 @@ export const errorCodes = {
   SB_UPSTREAM_STREAM_BROKEN: { status: 502, type: 'api_error', retryable: false, summary: 'The upstream stream ended without its terminal event or with malformed data.' },
   SB_UPSTREAM_BAD_RESPONSE: { status: 502, type: 'api_error', retryable: false, summary: 'The upstream response could not be parsed.' },
   SB_UPSTREAM_UNAVAILABLE: { status: 503, type: 'overloaded_error', retryable: true, summary: 'Every target of the route is marked down by its circuit breaker.' },
+  SB_UPSTREAM_POOL_FULL: { status: 503, type: 'overloaded_error', retryable: true, summary: 'Every connection to the provider is busy and max_pending requests already wait, or none freed up within timeouts.queue_ms.' },
   SB_UPSTREAM_MISSING_CREDENTIAL: { status: 500, type: 'api_error', retryable: false, summary: 'The provider api_key references an environment variable that is not set.' },
+  // Client
+  SB_CLIENT_STALLED: { status: 408, type: 'timeout_error', retryable: false, summary: 'The client stopped reading the answer for server.send_timeout_ms; the gateway closed the connection and aborted the upstream call.' },
   // Gateway
   SB_GATEWAY_DRAINING: { status: 503, type: 'overloaded_error', retryable: true, summary: 'The gateway is shutting down and takes no new requests.' },
   SB_INTERNAL: { status: 500, type: 'api_error', retryable: false, summary: 'An unexpected gateway error; the trace line holds details.' },

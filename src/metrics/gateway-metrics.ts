@@ -7,6 +7,8 @@ export interface MetricSources {
   inFlightStreams(): number;
   traceStats(): { linesWritten: number; linesDropped: number; bodiesDropped: number };
   providerUp(): Record<string, boolean>;
+  /** Requests on each provider's connections and waiting for one. */
+  poolUsage(): Record<string, { active: number; queued: number }>;
 }
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -47,6 +49,20 @@ export class GatewayMetrics {
     read('switchboard_trace_lines_written_total', 'Trace lines written to disk.', 'counter', () => sources.traceStats().linesWritten);
     read('switchboard_trace_lines_dropped_total', 'Trace lines dropped because the disk could not keep up or failed.', 'counter', () => sources.traceStats().linesDropped);
     read('switchboard_trace_bodies_dropped_total', 'Trace lines written without their bodies because the disk could not keep up.', 'counter', () => sources.traceStats().bodiesDropped);
+    const usageGauge = (name: string, help: string, field: 'active' | 'queued'): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['provider'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const [provider, usage] of Object.entries(sources.poolUsage())) this.set({ provider }, usage[field]);
+        },
+      });
+    };
+    usageGauge('switchboard_upstream_active_requests', 'Requests holding one of the provider\'s pooled connections.', 'active');
+    usageGauge('switchboard_upstream_queued_requests', 'Requests waiting for a free connection to the provider (bounded by max_pending and timeouts.queue_ms).', 'queued');
     new Gauge({
       name: 'switchboard_provider_up',
       help: '1 while a provider is not marked down by its circuit breaker.',

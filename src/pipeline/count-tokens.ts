@@ -5,6 +5,7 @@ import { getCodec } from '../formats/index.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
 import { callUpstream, upstreamTransportError } from '../upstream/call-upstream.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
+import { UpstreamAttempt } from '../upstream/upstream-attempt.js';
 import { buildUpstreamHeaders, endpointPaths, type ClientHeaders } from '../upstream/upstream-request.js';
 import { estimateInputTokens } from './estimate-input-tokens.js';
 import { relayedHeaders } from './response-headers.js';
@@ -31,15 +32,16 @@ export async function countTokens(snapshot: ConfigSnapshot, route: RouteDecision
       if (!raw.writableFinished) abort.abort();
     };
     raw.once('close', onClose);
+    const attempt = new UpstreamAttempt(provider, abort.signal, performance.now() + provider.timeouts.firstByteMs);
     try {
       const response = await callUpstream({
-        provider,
         connection: pool.get(provider),
         path: endpointPaths.anthropic.countTokens!,
         headers: buildUpstreamHeaders(provider, 'anthropic', 'anthropic', clientHeaders),
         body: JSON.stringify({ ...body, model: target.model }),
-        signal: abort.signal,
+        attempt,
       });
+      attempt.firstByteArrived();
       if (response.statusCode >= 400) throw await readUpstreamHttpError(response, provider, getCodec('anthropic'));
       let answer: unknown;
       try {
@@ -49,6 +51,7 @@ export async function countTokens(snapshot: ConfigSnapshot, route: RouteDecision
       }
       return { status: 200, headers: { ...relayedHeaders(response.headers, 'anthropic'), 'x-switchboard-token-count': 'upstream' }, body: answer };
     } finally {
+      attempt.finish();
       raw.off('close', onClose);
     }
   }

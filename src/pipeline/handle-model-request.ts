@@ -5,6 +5,7 @@ import { formatTarget } from '../routing/resolve-route.js';
 import { carriesForeignReasoning } from '../formats/shared/reasoning-signature.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import type { ProviderHealth } from '../upstream/provider-health.js';
+import { UpstreamAttempt } from '../upstream/upstream-attempt.js';
 import type { ClientResponse } from './client-response.js';
 import { emptyOutcome, type ModelRequest, type RequestOutcome } from './model-request.js';
 import { relayPassthrough } from './relay-passthrough.js';
@@ -39,7 +40,11 @@ export async function handleModelRequest(request: ModelRequest, client: ClientRe
     }
     outcome.error = { type: error.type, code: error.code, message: error.message };
   }
-  if (outcome.clientAborted) {
+  if (client.failure) {
+    // The gateway cut the connection itself (a head it could not write, a client that stopped reading): say so, not "client aborted".
+    outcome.error = { type: client.failure.type, code: client.failure.code, message: client.failure.message };
+    if (!client.headSent) outcome.status = client.failure.status;
+  } else if (outcome.clientAborted) {
     // 499: nginx's "client closed request", so aborted requests stand out in traces.
     if (!client.started) outcome.status = 499;
     outcome.error ??= { type: 'client_abort', code: 'SB_CLIENT_ABORTED', message: 'the client closed the connection before the answer was complete' };
@@ -51,9 +56,7 @@ export async function handleModelRequest(request: ModelRequest, client: ClientRe
 
 async function tryTargets(request: ModelRequest, client: ClientResponse, deps: PipelineDeps, outcome: RequestOutcome): Promise<void> {
   const targets = request.route.targets;
-  const firstProvider = request.snapshot.providers.get(targets[0]!.provider)!;
-  // The retry budget: no retry or fallback starts after the first target's first-byte timeout has passed.
-  const deadline = request.startedAt + firstProvider.timeouts.firstByteMs;
+  const deadline = chainDeadline(request);
   let lastError: GatewayError | undefined;
 
   for (let targetIndex = 0; targetIndex < targets.length; targetIndex++) {
@@ -64,10 +67,13 @@ async function tryTargets(request: ModelRequest, client: ClientResponse, deps: P
       outcome.attempts.push({ target: formatTarget(target), status: null, error: 'skipped: provider marked down', duration_ms: 0 });
       continue;
     }
+    // No fallback starts once the chain's first-byte budget is spent.
+    if (lastError && performance.now() >= deadline) break;
     for (let retry = 0; ; retry++) {
       const attemptStart = performance.now();
+      const attempt = new UpstreamAttempt(provider, request.abort.signal, Math.min(attemptStart + provider.timeouts.firstByteMs, deadline));
       try {
-        await attemptTarget(request, target, provider, client, outcome, deps);
+        await attemptTarget(request, target, attempt, client, outcome, deps);
         outcome.attempts.push({ target: formatTarget(target), status: outcome.status, error: null, duration_ms: Math.round(performance.now() - attemptStart) });
         deps.health.recordSuccess(provider.name);
         return;
@@ -75,33 +81,49 @@ async function tryTargets(request: ModelRequest, client: ClientResponse, deps: P
         const error = toGatewayError(thrown);
         outcome.attempts.push({ target: formatTarget(target), status: error.upstream?.status ?? null, error: `${error.code}: ${error.message}`, duration_ms: Math.round(performance.now() - attemptStart) });
         if (client.started || request.abort.signal.aborted || !error.retryable) throw error;
-        deps.health.recordFailure(provider.name);
         lastError = error;
+        // A full pool is this gateway's own congestion, not the provider failing: no breaker count, no retry on it.
+        if (error.code === 'SB_UPSTREAM_POOL_FULL') break;
+        deps.health.recordFailure(provider.name);
         if (retry >= provider.retry.maxRetries) break;
         const delay = backoffMs(provider, retry, error.retryAfterSeconds);
         if (delay === undefined || performance.now() + delay > deadline) break;
         await sleep(delay, undefined, { signal: request.abort.signal }).catch(() => undefined);
         if (request.abort.signal.aborted) throw error;
+      } finally {
+        attempt.finish();
       }
     }
   }
   throw lastError ?? new GatewayError('SB_UPSTREAM_UNAVAILABLE', 'every target of the route is marked down');
 }
 
-async function attemptTarget(request: ModelRequest, target: Target, provider: ResolvedProvider, client: ClientResponse, outcome: RequestOutcome, deps: PipelineDeps): Promise<void> {
+/**
+ * The time by which the first byte must reach the client, retries and fallbacks included: the
+ * longest `first_byte_ms` among the route's targets, counted from the request's arrival. So N targets
+ * never take N times a timeout, and a target with a short timeout leaves the rest to its fallbacks.
+ */
+function chainDeadline(request: ModelRequest): number {
+  let longest = 0;
+  for (const target of request.route.targets) longest = Math.max(longest, request.snapshot.providers.get(target.provider)!.timeouts.firstByteMs);
+  return request.startedAt + longest;
+}
+
+async function attemptTarget(request: ModelRequest, target: Target, attempt: UpstreamAttempt, client: ClientResponse, outcome: RequestOutcome, deps: PipelineDeps): Promise<void> {
+  const provider = attempt.provider;
   outcome.provider = provider.name;
   outcome.upstreamModel = target.model;
   outcome.upstreamFormat = provider.format;
   client.setHeader('x-switchboard-route', `profile=${request.route.profile}; rule=${request.route.rule}; target=${formatTarget(target)}`);
   if (request.endpoint !== undefined) {
     if (provider.format !== request.inbound.format) throw unsupportedEndpoint(request, provider);
-    return relayPassthrough(request, target, provider, client, outcome, deps.pool);
+    return relayPassthrough(request, target, attempt, client, outcome, deps.pool);
   }
   if (provider.format === 'mock') return relayMock(request, target, provider, client, outcome);
   // Same format is the passthrough fast path, unless the history carries reasoning another family signed
   // (the route changed mid-conversation): then the codec drops what this provider would reject.
-  if (provider.format === request.inbound.format && !carriesForeignReasoning(request.rawBody, provider.format)) return relayPassthrough(request, target, provider, client, outcome, deps.pool);
-  return relayTranslated(request, target, provider, client, outcome, deps.pool);
+  if (provider.format === request.inbound.format && !carriesForeignReasoning(request.rawBody, provider.format)) return relayPassthrough(request, target, attempt, client, outcome, deps.pool);
+  return relayTranslated(request, target, attempt, client, outcome, deps.pool);
 }
 
 /** An endpoint with no counterpart in the provider's format (there is no compaction call to translate to). */

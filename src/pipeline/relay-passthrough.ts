@@ -1,8 +1,9 @@
 import type { WireFormat } from '../canonical/types.js';
-import type { ResolvedProvider, Target } from '../config/snapshot.js';
+import type { Target } from '../config/snapshot.js';
 import { getCodec } from '../formats/index.js';
 import { upstreamTransportError } from '../upstream/call-upstream.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
+import type { UpstreamAttempt } from '../upstream/upstream-attempt.js';
 import type { ClientResponse } from './client-response.js';
 import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
 import { relayEventStream } from './relay-stream.js';
@@ -16,17 +17,18 @@ import { createPassthroughTransform } from './stream-transforms.js';
  * forwarded as received with only `model` swapped, and the answer is relayed
  * as it arrives with `model` swapped back.
  */
-export async function relayPassthrough(request: ModelRequest, target: Target, provider: ResolvedProvider, client: ClientResponse, outcome: RequestOutcome, pool: DispatcherPool): Promise<void> {
+export async function relayPassthrough(request: ModelRequest, target: Target, attempt: UpstreamAttempt, client: ClientResponse, outcome: RequestOutcome, pool: DispatcherPool): Promise<void> {
+  const provider = attempt.provider;
   const format = provider.format as WireFormat;
   const codec = getCodec(format);
-  const sending = sendToProvider(request, provider, format, target.model === request.clientModel ? request.rawBody : swapModel(request, target.model), outcome, pool);
+  const sending = sendToProvider(request, attempt, format, target.model === request.clientModel ? request.rawBody : swapModel(request, target.model), outcome, pool);
   request.body = undefined;
   const response = await sending;
   const headers = relayedHeaders(response.headers, request.inbound.format);
 
   if (isEventStream(response.headers)) {
     const transform = createPassthroughTransform(codec, provider, request.clientModel, target.model);
-    return relayEventStream(response, transform, client, headers, provider, request.abort.signal, outcome);
+    return relayEventStream(response, transform, client, headers, attempt, request.abort.signal, outcome);
   }
 
   let text: string;

@@ -1,9 +1,9 @@
 import type { SseEvent } from '../canonical/stream.js';
 import type { CanonicalResponse } from '../canonical/types.js';
-import type { ResolvedProvider } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { createSseParser } from '../sse/sse-parser.js';
 import { upstreamTransportError } from '../upstream/call-upstream.js';
+import type { UpstreamAttempt } from '../upstream/upstream-attempt.js';
 import type { ClientResponse } from './client-response.js';
 import type { RequestOutcome } from './model-request.js';
 
@@ -17,6 +17,8 @@ export interface StreamTransform {
   pending: string;
   /** Set when the upstream failed before anything was sent; the attempt may then be retried elsewhere. */
   failure: GatewayError | undefined;
+  /** Set once the client's stream is complete (its error event written): the relay ends it and stops reading the upstream. */
+  finished: boolean;
   onEvent(event: SseEvent): void;
   /** The upstream body ended. */
   onEnd(): void;
@@ -40,8 +42,17 @@ export async function relayStream(
   headers: Record<string, string>,
   mapTransportError: (error: unknown) => GatewayError,
   signal: AbortSignal,
+  /** The first upstream event arrived: for a stream, that is the first byte `first_byte_ms` waits for. */
+  onFirstEvent: () => void,
 ): Promise<StreamRelayResult> {
-  const parser = createSseParser((event) => transform.onEvent(event));
+  let first = true;
+  const parser = createSseParser((event) => {
+    if (first) {
+      first = false;
+      onFirstEvent();
+    }
+    transform.onEvent(event);
+  });
   const flush = async (): Promise<void> => {
     if (transform.pending === '') return;
     if (!client.started) client.startStream(headers);
@@ -56,11 +67,15 @@ export async function relayStream(
       if (transform.failure && !client.started) throw transform.failure;
       await flush();
       if (client.closed) return { clientAborted: true };
+      // Leaving the loop destroys the upstream body, which aborts the call.
+      if (transform.finished) break;
     }
-    parser.end();
-    transform.onEnd();
-    if (transform.failure && !client.started) throw transform.failure;
-    await flush();
+    if (!transform.finished) {
+      parser.end();
+      transform.onEnd();
+      if (transform.failure && !client.started) throw transform.failure;
+      await flush();
+    }
   } catch (error) {
     if (signal.aborted || client.closed) return { clientAborted: true };
     const failure = error instanceof GatewayError ? error : mapTransportError(error);
@@ -81,11 +96,11 @@ export async function relayEventStream(
   transform: StreamTransform & { assembled(): CanonicalResponse | undefined },
   client: ClientResponse,
   headers: Record<string, string>,
-  provider: ResolvedProvider,
+  attempt: UpstreamAttempt,
   signal: AbortSignal,
   outcome: RequestOutcome,
 ): Promise<void> {
-  const result = await relayStream(response.body, transform, client, headers, (error) => upstreamTransportError(error, provider), signal);
+  const result = await relayStream(response.body, transform, client, headers, (error) => upstreamTransportError(error, attempt.provider), signal, () => attempt.firstByteArrived());
   outcome.clientAborted = result.clientAborted;
   outcome.status = 200;
   outcome.assembled = transform.assembled();

@@ -7,6 +7,7 @@ import type { ResolvedProvider, Target } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { getCodec } from '../formats/index.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
+import type { UpstreamAttempt } from '../upstream/upstream-attempt.js';
 import { mockResponseParts } from '../upstream/mock-provider.js';
 import type { ClientResponse } from './client-response.js';
 import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
@@ -26,18 +27,19 @@ export function canonicalRequestOf(request: ModelRequest, outcome: RequestOutcom
 }
 
 /** A provider of another wire format: read the request into canonical form, write it in the provider's, and the answer back. */
-export async function relayTranslated(request: ModelRequest, target: Target, provider: ResolvedProvider, client: ClientResponse, outcome: RequestOutcome, pool: DispatcherPool): Promise<void> {
+export async function relayTranslated(request: ModelRequest, target: Target, attempt: UpstreamAttempt, client: ClientResponse, outcome: RequestOutcome, pool: DispatcherPool): Promise<void> {
+  const provider = attempt.provider;
   const upstreamFormat = provider.format as WireFormat;
   const upstreamCodec = getCodec(upstreamFormat);
   const clientCodec = getCodec(request.inbound.format);
   const canonical = canonicalRequestOf(request, outcome);
   const context: EncodeContext = { clientModel: request.clientModel, request: canonical };
-  const response = await sendToProvider(request, provider, upstreamFormat, upstreamBody(canonical, provider, target.model, outcome), outcome, pool);
+  const response = await sendToProvider(request, attempt, upstreamFormat, upstreamBody(canonical, provider, target.model, outcome), outcome, pool);
   const headers = relayedHeaders(response.headers, request.inbound.format);
 
   if (canonical.stream && isEventStream(response.headers)) {
     const transform = createTranslatingTransform(upstreamCodec, clientCodec, context, provider);
-    return relayEventStream(response, transform, client, headers, provider, request.abort.signal, outcome);
+    return relayEventStream(response, transform, client, headers, attempt, request.abort.signal, outcome);
   }
 
   let parsed: unknown;

@@ -21,7 +21,6 @@ export interface AssemblingTransform extends StreamTransform {
 export function createPassthroughTransform(codec: FormatCodec, provider: ResolvedProvider, clientModel: string, upstreamModel: string): AssemblingTransform {
   const accumulator = createStreamAccumulator();
   let producedAny = false;
-  let ended = false;
   let sawError = false;
   const append = (frame: string): void => {
     producedAny = true;
@@ -33,20 +32,26 @@ export function createPassthroughTransform(codec: FormatCodec, provider: Resolve
     sawError = true;
     const error = streamErrorToGatewayError(part.error, provider);
     if (!producedAny) transform.failure = error;
-    // Mid-stream, the upstream's own error event is relayed as-is by onEvent; only
-    // a stream that stopped without its terminal event needs an error event of ours.
-    else if (ended) append(codec.encodeStreamError(error, clientModel));
+    // Mid-stream, the upstream's own error event is relayed as-is by onEvent. The decoder's own
+    // verdict (an event that is not JSON, a stream that stopped without its terminal event) ends
+    // the stream with an error event of ours instead: relayed, a broken frame made the SDKs throw
+    // a bare SyntaxError, and a truncated stream looked complete.
+    else if (isGatewayVerdict(part.error.code)) {
+      append(codec.encodeStreamError(error, clientModel));
+      transform.finished = true;
+    }
   });
   const transform: AssemblingTransform = {
     pending: '',
     failure: undefined,
+    finished: false,
     onEvent(event: SseEvent) {
+      // The decoder already parses every event for the trace, so checking the JSON costs nothing more.
       decoder.push(event);
-      if (transform.failure) return;
+      if (transform.failure || transform.finished) return;
       append(clientModel === upstreamModel ? frameUnchanged(event) : frameWithClientModel(codec.format, event, clientModel));
     },
     onEnd() {
-      ended = true;
       decoder.end();
     },
     onBroken(error: GatewayError) {
@@ -56,6 +61,11 @@ export function createPassthroughTransform(codec: FormatCodec, provider: Resolve
     assembled: () => accumulator.result(),
   };
   return transform;
+}
+
+/** Error codes the stream decoders give their own findings, as opposed to an error event the provider sent. */
+function isGatewayVerdict(code: string | undefined): boolean {
+  return code === 'SB_UPSTREAM_STREAM_BROKEN' || code === 'SB_UPSTREAM_TIMEOUT';
 }
 
 /**
@@ -84,11 +94,14 @@ export function createTranslatingTransform(
     }
     accumulator.push(part);
     encoder.push(part);
+    // The encoder wrote the client's error event: nothing after it can be relayed.
+    if (part.type === 'error') transform.finished = true;
   };
   const decoder = upstreamCodec?.createStreamDecoder(pushPart);
   const transform = {
     pending: '',
     failure: undefined as GatewayError | undefined,
+    finished: false,
     onEvent(event: SseEvent) {
       decoder?.push(event);
     },

@@ -1,4 +1,5 @@
 import type { CompiledProfile, CompiledRule, Target } from '../config/snapshot.js';
+import type { ModelPattern } from './model-pattern.js';
 
 /** Which rule of a profile serves a model, and where it goes. */
 export interface RouteDecision {
@@ -22,8 +23,7 @@ export function resolveRoute(profile: CompiledProfile, model: string): RouteDeci
   for (let index = 0; index < limit; index++) {
     const rule = profile.rules[index]!;
     if (rule.kind !== 'regex') continue;
-    const captures = rule.regex!.exec(model);
-    if (captures) return decide(profile, rule, substituteCaptures(rule.targets, captures));
+    if (rule.regex!.test(model)) return decide(profile, rule, substituteCaptures(rule.targets, rule.regex!, model));
   }
   if (exactIndex !== undefined) {
     const rule = profile.rules[exactIndex]!;
@@ -39,8 +39,10 @@ function decide(profile: CompiledProfile, rule: CompiledRule, targets: readonly 
   return { profile: profile.name, rule: rule.index, match: rule.match, targets };
 }
 
-function substituteCaptures(targets: readonly Target[], captures: RegExpExecArray): readonly Target[] {
+function substituteCaptures(targets: readonly Target[], regex: ModelPattern, model: string): readonly Target[] {
   if (!targets.some((target) => target.model.includes('$'))) return targets;
+  // Captures only when a target uses them: RE2 answers a plain test from its DFA, several times faster.
+  const captures = regex.exec(model)!;
   return targets.map((target) => ({
     provider: target.provider,
     model: target.model.replace(/\$(\d+)/g, (_, group: string) => captures[Number(group)] ?? ''),

@@ -53,7 +53,7 @@ declare module 'fastify' {
 
 /** Builds the gateway's HTTP server: authentication before any body is read, one route per inbound API, errors in the caller's format. */
 export function createGatewayServer(state: GatewayState): FastifyInstance {
-  const requestTimeout = state.store.current.server.requestTimeoutMs;
+  const { requestTimeoutMs: requestTimeout, keepAliveTimeoutMs } = state.store.current.server;
   // Fastify stops reading a body past this limit, even one sent without content-length. A reload can
   // lower the limit (checked below against content-length and the body read); raising it past the
   // limit the server started with takes a restart.
@@ -66,8 +66,16 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
     genReqId: () => randomUUID(),
     // Node checks request timeouts only every connectionsCheckingInterval (30 s by default), which
     // would let a slowloris client hold a connection for 30 s past its deadline.
-    serverFactory: (handler) =>
-      createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.min(1000, requestTimeout) }, handler),
+    serverFactory: (handler) => {
+      // headersTimeout must not exceed requestTimeout (Node refuses). Both start at a request's first
+      // byte, not while a kept-alive connection idles (measured on Node 20), so they need no margin
+      // over keepAliveTimeout, unlike the Node < 18 advice for load balancers.
+      const server = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.min(1000, requestTimeout) }, handler);
+      // A server made by hand keeps Node's 5 s, not Fastify's 72 s: shorter than a load balancer's
+      // idle timeout (60 s on AWS ALB), so the balancer reused connections the gateway was closing (502s).
+      server.keepAliveTimeout = keepAliveTimeoutMs;
+      return server;
+    },
   });
   app.decorateRequest('gateway', null);
 

@@ -6,6 +6,7 @@ import type { ModelRequest } from '../pipeline/model-request.js';
 import { turnStateHeader } from '../pipeline/response-headers.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
 import { identifyClient, type ClientIdentity } from '../traces/client-identity.js';
+import { modelNameProblem } from '../routing/model-name.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
 import { parseJsonObject, routeModel, serveRoutedRequest } from './serve-model-request.js';
@@ -42,11 +43,15 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
   raw.on('close', () => {
     if (!raw.writableFinished) modelRequest.abort.abort();
   });
-  const client = new HttpClientResponse(raw, {
-    'x-switchboard-request-id': context.id,
-    'x-switchboard-config': context.snapshot.version,
-    ...echoedTurnState(request, format),
-  });
+  const client = new HttpClientResponse(
+    raw,
+    {
+      'x-switchboard-request-id': context.id,
+      'x-switchboard-config': context.snapshot.version,
+      ...echoedTurnState(request, format),
+    },
+    context.snapshot.server.sendTimeoutMs,
+  );
   await serveRoutedRequest(state, modelRequest, client, identityOf(context));
 }
 
@@ -99,7 +104,7 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   context.parentAgent = client.parentAgent;
   context.kind = client.kind;
   context.stream = body.stream === true;
-  if (typeof body.model === 'string' && body.model !== '') context.model = body.model;
+  if (typeof body.model === 'string' && body.model !== '' && modelNameProblem(body.model) === undefined) context.model = body.model;
   const { model, route } = routeModel(context.caller!.profile, body.model);
   return { context, body, model, route };
 }

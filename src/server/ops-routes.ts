@@ -12,6 +12,7 @@ export function registerOpsRoutes(app: FastifyInstance, state: GatewayState): vo
 
   app.get('/status', async () => {
     const snapshot = state.store.current;
+    const poolUsage = state.pool.usage();
     return {
       status: state.draining ? 'draining' : 'serving',
       started_at: state.startedAt,
@@ -27,7 +28,11 @@ export function registerOpsRoutes(app: FastifyInstance, state: GatewayState): vo
         last_reload_error: state.store.lastError ?? null,
       },
       providers: Object.fromEntries(
-        [...snapshot.providers.values()].map((provider) => [provider.name, { format: provider.format, health: state.health.snapshot()[provider.name]?.state ?? 'up' }]),
+        [...snapshot.providers.values()].map((provider) => {
+          const usage = poolUsage[provider.name] ?? { active: 0, queued: 0 };
+          const connections = { ...usage, max: provider.maxConnections, max_pending: provider.maxPending };
+          return [provider.name, { format: provider.format, health: state.health.snapshot()[provider.name]?.state ?? 'up', connections }];
+        }),
       ),
       circuit_breakers: state.health.snapshot(),
       ...state.statusExtras(),

@@ -4,6 +4,7 @@ import type { ClientResponse } from '../pipeline/client-response.js';
 import type { FinishedRequest } from '../pipeline/finished-request.js';
 import { handleModelRequest } from '../pipeline/handle-model-request.js';
 import { emptyOutcome, type ModelRequest, type RequestOutcome } from '../pipeline/model-request.js';
+import { modelNameProblem } from '../routing/model-name.js';
 import { resolveRoute, type RouteDecision } from '../routing/resolve-route.js';
 import type { ClientIdentity } from '../traces/client-identity.js';
 import type { GatewayState } from './gateway-state.js';
@@ -24,6 +25,8 @@ export function parseJsonObject(raw: unknown, what: string): Record<string, unkn
 /** The route for a request's `model`; a request without one, or with a model no rule matches, is refused. */
 export function routeModel(profile: CompiledProfile, model: unknown): { model: string; route: RouteDecision } {
   if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');
+  const problem = modelNameProblem(model);
+  if (problem !== undefined) throw new GatewayError('SB_REQUEST_INVALID', problem);
   const route = resolveRoute(profile, model);
   if (!route) {
     throw new GatewayError('SB_ROUTE_NO_MATCH', `model "${model}" matches no rule of profile "${profile.name}", and the profile has no default`);

@@ -46,6 +46,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     inFlight: () => state.inFlight,
     inFlightStreams: () => state.inFlightStreams,
     traceStats: () => traces.stats(),
+    poolUsage: () => pool.usage(),
     providerUp: () => Object.fromEntries([...store.current.providers.keys()].map((name) => [name, health.snapshot()[name]?.state !== 'down'])),
   });
   const state: GatewayState = {
@@ -79,6 +80,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   store.onSwap((next) => {
     traces.reconfigure(next.traces);
     pool.retainOnly(new Set(next.providers.keys()));
+    app.server.keepAliveTimeout = next.server.keepAliveTimeoutMs;
     if (next.server.port !== snapshot.server.port || next.server.host !== snapshot.server.host) {
       logger.log('warn', 'server.host and server.port changes take effect on restart', { host: next.server.host, port: next.server.port });
     }
@@ -98,8 +100,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         logger.log('warn', 'drain deadline passed; closing remaining connections', { in_flight: state.inFlight });
         app.server.closeAllConnections();
       }, deadline);
+      // server.close() closes the connections idle at that moment only; one whose stream ends later
+      // would stay open for keep_alive_timeout_ms (75 s), holding the drain. Close each once idle.
+      const closeIdle = setInterval(() => app.server.closeIdleConnections(), 100);
       await watcher?.close();
       await app.close();
+      clearInterval(closeIdle);
       clearTimeout(force);
       await pool.close();
       await traces.close();

@@ -2,35 +2,46 @@ import type { Dispatcher } from 'undici';
 import type { ResolvedProvider } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ProviderConnection } from './dispatcher-pool.js';
+import type { UpstreamAttempt } from './upstream-attempt.js';
 
 export interface UpstreamCall {
-  provider: ResolvedProvider;
   connection: ProviderConnection;
   /** The endpoint path of the format (`/v1/messages`, `/chat/completions`...), appended to the base URL's path. */
   path: string;
   headers: Record<string, string>;
   body: string | Buffer;
-  signal: AbortSignal;
+  /** The try this call belongs to: its signal, first-byte clock and connection slot. */
+  attempt: UpstreamAttempt;
 }
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
 /**
- * Sends one request to a provider. Resolves once the response headers are in
- * (the body streams on); transport failures become GatewayErrors with the
- * undici code kept in the message and the original as `cause`.
+ * Sends one request to a provider once a pooled connection is free (waiting at
+ * most `timeouts.queue_ms`, and never past the attempt's first-byte clock).
+ * Resolves once the response headers are in (the body streams on); the
+ * connection slot is given back when the body closes. Transport failures
+ * become GatewayErrors with the undici code kept in the message and the
+ * original as `cause`.
  */
 export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse> {
+  const { attempt, connection } = call;
+  let release: (() => void) | undefined;
   try {
-    return await call.connection.pool.request({
+    release = await connection.gate.acquire(attempt.signal, Math.min(attempt.provider.timeouts.queueMs, attempt.remainingMs()));
+    attempt.holdSlot(release);
+    const response = await connection.pool.request({
       method: 'POST',
-      path: call.connection.pathPrefix + call.path,
+      path: connection.pathPrefix + call.path,
       headers: call.headers,
       body: call.body,
-      signal: call.signal,
+      signal: attempt.signal,
     });
+    response.body.once('close', release);
+    return response;
   } catch (error) {
-    throw upstreamTransportError(error, call.provider);
+    release?.();
+    throw upstreamTransportError(error, attempt.provider);
   }
 }
 
@@ -42,8 +53,6 @@ export function upstreamTransportError(error: unknown, provider: ResolvedProvide
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return new GatewayError('SB_UPSTREAM_TIMEOUT', `provider "${provider.name}": connect timed out after ${provider.timeouts.connectMs} ms`, { cause: error });
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return new GatewayError('SB_UPSTREAM_TIMEOUT', `provider "${provider.name}": no response within ${provider.timeouts.firstByteMs} ms`, { cause: error });
     case 'UND_ERR_BODY_TIMEOUT':
       return new GatewayError('SB_UPSTREAM_TIMEOUT', `provider "${provider.name}": no data for ${provider.timeouts.idleMs} ms`, { cause: error });
     case 'UND_ERR_ABORTED':

@@ -41,6 +41,7 @@ const expectedMetrics = [
   'traces.rss.after',
   'flood.rejections_per_s',
   'flood.upstream_requests',
+  ...[128, 512].flatMap((size) => [`pool.${size}.ttfb.p50`, `pool.${size}.ttfb.p99`]),
 ];
 
 interface ResultRow {

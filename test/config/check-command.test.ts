@@ -100,10 +100,10 @@ const cases: BrokenCase[] = [
     expected: 'profiles/team.yaml:4:18 error CFG_INVALID_REGEX model_regex of rule 2 is not a valid regular expression: /^claude-opus-(.+$/: Unterminated group',
   },
   {
-    name: 'regex prone to catastrophic backtracking',
-    files: { 'profiles/team.yaml': team.replace('^claude-opus-(.+)$', '^claude-opus-(a+)+$') },
+    name: 'regex that needs backtracking',
+    files: { 'profiles/team.yaml': team.replace('^claude-opus-(.+)$', '^claude-(opus|sonnet)-\\1$') },
     expected:
-      'profiles/team.yaml:4:18 error CFG_UNSAFE_REGEX model_regex "^claude-opus-(a+)+$" of rule 2 can backtrack catastrophically (nested repetition such as "(a+)+"); clients choose the model text, so simplify it',
+      'profiles/team.yaml:4:18 error CFG_UNSAFE_REGEX model_regex "^claude-(opus|sonnet)-\\1$" of rule 2 uses a backreference, which cannot be matched in linear time; clients choose the model text, so rules run on a linear-time engine (RE2). Rewrite it without backreferences and lookarounds (list the alternatives, or add an earlier rule)',
   },
   {
     name: 'exact rule shadowed by an earlier regex',

@@ -2,6 +2,7 @@ import { rename, symlink, writeFile, mkdir, cp } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
+import { ModelPattern } from '../../src/routing/model-pattern.js';
 import { resolveRoute } from '../../src/routing/resolve-route.js';
 import { packageRoot, removeConfigDirs, sha256, testEnv, validFiles, writeConfigDir } from './config-test-kit.js';
 
@@ -14,7 +15,7 @@ describe('loadConfig', () => {
     expect(problems).toEqual([]);
     expect(snapshot).toBeDefined();
     const config = snapshot!;
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, websocket: true, bodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, drainTimeoutMs: 30_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, websocket: true, bodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, sendTimeoutMs: 60_000, keepAliveTimeoutMs: 75_000, drainTimeoutMs: 30_000 });
     expect(config.providers.get('deepseek')).toEqual({
       name: 'deepseek',
       format: 'openai-chat',
@@ -22,9 +23,10 @@ describe('loadConfig', () => {
       apiKey: 'sk-test',
       apiKeyEnv: 'DEEPSEEK_API_KEY',
       headers: {},
-      timeouts: { connectMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 },
+      timeouts: { connectMs: 10_000, queueMs: 10_000, firstByteMs: 120_000, idleMs: 300_000 },
       retry: { maxRetries: 1, backoffMs: 250 },
-      maxConnections: 128,
+      maxConnections: 512,
+      maxPending: 256,
       maxTokensField: 'max_tokens',
       sendsPromptCacheKey: true,
     });
@@ -69,7 +71,7 @@ describe('loadConfig', () => {
     const team = snapshot!.profiles.get('team')!;
     expect(team.file).toBe(path.join(dir, 'profiles/team.yaml'));
     expect([...team.firstExactRule]).toEqual([['claude-sonnet-4-5', 0]]);
-    expect(team.rules[1]?.regex).toBeInstanceOf(RegExp);
+    expect(team.rules[1]?.regex).toBeInstanceOf(ModelPattern);
     expect(resolveRoute(team, 'claude-opus-4-1')?.targets).toEqual([{ provider: 'mock', model: 'opus-4-1' }]);
     expect(resolveRoute(snapshot!.profiles.get('demo')!, 'anything')?.targets).toEqual([
       { provider: 'mock', model: 'echo' },

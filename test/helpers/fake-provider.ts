@@ -85,6 +85,8 @@ export class FakeProvider {
       }
       case 'sse': {
         response.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
+        // Real providers send the head at once; `hangAfter: 0` is then a provider that answers and goes silent.
+        response.flushHeaders();
         for (let index = 0; index < reply.frames.length; index++) {
           if (response.destroyed) return;
           if (reply.breakAfter === index) {

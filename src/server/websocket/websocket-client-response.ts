@@ -47,6 +47,16 @@ export class WebSocketClientResponse implements ClientResponse {
     return this.finished || this.socket.readyState !== WebSocket.OPEN;
   }
 
+  /** A frame has no head apart from its first event. */
+  get headSent(): boolean {
+    return this.started;
+  }
+
+  /** The WebSocket library closes stalled or broken connections itself; nothing here cuts one. */
+  get failure(): undefined {
+    return undefined;
+  }
+
   /** The response's output items as JSON texts, in output order. */
   outputItemTexts(): string[] {
     return this.outputItems.sort((a, b) => a.index - b.index).map((item) => item.json);
