@@ -1,6 +1,6 @@
 import { parseTarget } from '../routing/resolve-route.js';
-import type { CompiledProfile, CompiledRule, Target } from './snapshot.js';
-import type { ProfileFile, RoutingRule, TargetList } from './types.js';
+import type { CompiledProfile, CompiledRule, ResolvedBudget, Target } from './snapshot.js';
+import type { BudgetSettings, ProfileFile, RoutingRule, TargetList } from './types.js';
 
 /**
  * Compiles a profile that passed `checkProfile`: regexes built once, targets
@@ -13,8 +13,32 @@ export function compileProfile(name: string, file: string, profile: ProfileFile)
   for (const rule of rules) {
     if (rule.kind === 'exact' && !firstExactRule.has(rule.match)) firstExactRule.set(rule.match, rule.index);
   }
-  const compiled: CompiledProfile = { name, file, rules, firstExactRule };
-  return profile.default === undefined ? compiled : { ...compiled, defaultTargets: compileTargets(profile.default) };
+  return {
+    name,
+    file,
+    rules,
+    firstExactRule,
+    ...(profile.default === undefined ? {} : { defaultTargets: compileTargets(profile.default) }),
+    ...budgetOf(profile),
+  };
+}
+
+/** The `budget` and `budget_fallback` of a key or profile, compiled. */
+export function budgetOf(owner: { budget?: BudgetSettings | undefined; budget_fallback?: TargetList | undefined }): { budget?: ResolvedBudget; budgetFallback?: Target[] } {
+  const { budget, budget_fallback: fallback } = owner;
+  return {
+    ...(budget === undefined
+      ? {}
+      : {
+          budget: {
+            ...(budget.usd_per_day === undefined ? {} : { usdPerDay: budget.usd_per_day }),
+            ...(budget.usd_per_month === undefined ? {} : { usdPerMonth: budget.usd_per_month }),
+            ...(budget.tokens_per_day === undefined ? {} : { tokensPerDay: budget.tokens_per_day }),
+            warnAtPercent: budget.warn_at_percent ?? 80,
+          },
+        }),
+    ...(fallback === undefined ? {} : { budgetFallback: compileTargets(fallback) }),
+  };
 }
 
 function compileRule(rule: RoutingRule, index: number): CompiledRule {

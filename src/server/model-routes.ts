@@ -4,6 +4,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { ClientResponse } from '../pipeline/client-response.js';
 import { countTokens } from '../pipeline/count-tokens.js';
 import { handleModelRequest } from '../pipeline/handle-model-request.js';
+import type { FinishedRequest } from '../pipeline/finished-request.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
 import { resolveRoute } from '../routing/resolve-route.js';
 import { extractSessionId } from '../traces/session-id.js';
@@ -47,11 +48,15 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
     'x-switchboard-request-id': context.id,
     'x-switchboard-config': context.snapshot.version,
   });
+  const ticket = context.admission;
+  if (ticket && ticket.warnings.length > 0) client.setHeader('x-switchboard-budget-warning', ticket.warnings.join('; '));
   state.inFlight++;
   if (modelRequest.stream) state.inFlightStreams++;
+  let finished: FinishedRequest | undefined;
   try {
     const outcome = await handleModelRequest(modelRequest, client, state);
-    state.recordRequest({
+    if (ticket && (ticket.warnings.length > 0 || ticket.fallback)) outcome.budget = { warnings: [...ticket.warnings], fallback: ticket.fallback?.budget ?? null };
+    finished = {
       id: context.id,
       startedAtIso: context.startedAtIso,
       durationMs: performance.now() - context.startedAt,
@@ -68,10 +73,13 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
       rawBody: modelRequest.rawBody,
       canonical: modelRequest.canonical,
       outcome,
-    });
+    };
+    state.recordRequest(finished);
   } finally {
     state.inFlight--;
     if (modelRequest.stream) state.inFlightStreams--;
+    // Spend is counted once, when the request is over: retries and fallbacks inside it are one request.
+    ticket?.settle(finished?.outcome.usage ?? null, finished?.outcome.cost ?? null);
   }
 }
 
@@ -114,7 +122,9 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   if (!route) {
     throw new GatewayError('SB_ROUTE_NO_MATCH', `model "${model}" matches no rule of profile "${profile.name}", and the profile has no default`);
   }
-  return { context, body, model, route };
+  const fallback = context.admission?.fallback;
+  // A used-up budget with a budget_fallback keeps the rule (for the trace) but sends the request to the fallback targets.
+  return { context, body, model, route: fallback ? { ...route, targets: fallback.targets } : route };
 }
 
 function parseBody(raw: unknown): Record<string, unknown> {

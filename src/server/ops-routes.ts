@@ -31,7 +31,7 @@ export function registerOpsRoutes(app: FastifyInstance, state: GatewayState): vo
         [...snapshot.providers.values()].map((provider) => [provider.name, { format: provider.format, health: state.health.snapshot()[provider.name]?.state ?? 'up' }]),
       ),
       circuit_breakers: state.health.snapshot(),
-      ...state.statusExtras(),
+      ...(await state.statusExtras()),
     };
   });
 
