@@ -15,6 +15,7 @@
  * {'counter', index, used, finished, inFlight} | {'ok', used, finished, inFlight, exhausted, ...}.
  */
 export const admitScript = `
+${expireWithLastLease()}
 local id = ARGV[1]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -63,7 +64,7 @@ for i = 1, counterCount do
 end
 for i = 1, leaseCount do
   redis.call('ZADD', KEYS[i], leaseExpiresAt, id)
-  redis.call('PEXPIRE', KEYS[i], leaseTtl)
+  expireWithLastLease(KEYS[i])
 end
 for i = 1, windowCount do
   redis.call('ZADD', KEYS[leaseCount + i], now, id)
@@ -78,13 +79,23 @@ return readings
  * KEYS: lease sets. ARGV: id, lease lifetime in ms.
  */
 export const renewScript = `
+${expireWithLastLease()}
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local ttl = tonumber(ARGV[2])
 for i = 1, #KEYS do
   if redis.call('ZADD', KEYS[i], 'XX', 'CH', now + ttl, ARGV[1]) == 1 then
-    redis.call('PEXPIRE', KEYS[i], ttl)
+    expireWithLastLease(KEYS[i])
   end
 end
 return 0
 `;
+
+/** A lease set lives as long as its longest lease, so an idle set disappears and a short lease never cuts a long one. */
+function expireWithLastLease(): string {
+  return `
+local function expireWithLastLease(key)
+  local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if last[2] then redis.call('PEXPIREAT', key, last[2]) end
+end`;
+}
