@@ -43,8 +43,11 @@ export class RedisStore implements CounterStore {
       if (!this.#up) options.onStateChange?.(true);
       this.#up = true;
     });
+    // Reported once per outage, and once at startup when Redis is not there to begin with.
+    let reported = false;
     const down = (error?: Error): void => {
-      if (this.#up) options.onStateChange?.(false, error);
+      if (this.#up || !reported) options.onStateChange?.(false, error);
+      reported = true;
       this.#up = false;
     };
     this.#redis.on('close', () => down());
