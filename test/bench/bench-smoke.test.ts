@@ -41,6 +41,8 @@ const expectedMetrics = [
   'traces.rss.after',
   'flood.rejections_per_s',
   'flood.upstream_requests',
+  'limits.redis.c16.rps',
+  'limits.redis.c64.rps',
 ];
 
 interface ResultRow {
