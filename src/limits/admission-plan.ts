@@ -52,7 +52,7 @@ export function planAdmission(id: string, now: number, key: ResolvedKey, profile
   const { limits } = key;
   const keyScoped = limits.max_concurrent !== undefined || limits.tokens_per_day !== undefined || key.budget !== undefined;
   if (keyScoped) {
-    leaseSets.push({ key: `${prefix}:inflight:key:${key.name}`, ...(limits.max_concurrent === undefined ? {} : { max: limits.max_concurrent }) });
+    leaseSets.push({ key: leaseSetKey(prefix, 'key', key.name), ...(limits.max_concurrent === undefined ? {} : { max: limits.max_concurrent }) });
     leaseOwners.push({ scope: 'key', name: key.name, ...(limits.max_concurrent === undefined ? {} : { max: limits.max_concurrent }) });
     const leaseSet = leaseSets.length - 1;
     if (key.budget) counters.push(...budgetCounters(prefix, 'key', key.name, key.budget, key.budgetFallback, leaseSet, now, settings.timeZone, windows));
@@ -72,11 +72,11 @@ export function planAdmission(id: string, now: number, key: ResolvedKey, profile
     }
   }
   if (profile.budget) {
-    leaseSets.push({ key: `${prefix}:inflight:profile:${profile.name}` });
+    leaseSets.push({ key: leaseSetKey(prefix, 'profile', profile.name) });
     leaseOwners.push({ scope: 'profile', name: profile.name });
     counters.push(...budgetCounters(prefix, 'profile', profile.name, profile.budget, profile.budgetFallback, leaseSets.length - 1, now, settings.timeZone, windows));
   }
-  const startWindows: StartWindowCheck[] = limits.requests_per_minute === undefined ? [] : [{ key: `${prefix}:starts:key:${key.name}`, max: limits.requests_per_minute, windowMs: minute }];
+  const startWindows: StartWindowCheck[] = limits.requests_per_minute === undefined ? [] : [{ key: startWindowKey(prefix, key.name), max: limits.requests_per_minute, windowMs: minute }];
   return {
     request: { id, now, leaseTtlMs: settings.leaseTtlMs, leaseSets, windows: startWindows, counters: counters.map((counter) => counter.check) },
     counters,
@@ -124,6 +124,16 @@ function budgetCounters(
 export function counterKey(prefix: string, scope: 'key' | 'profile', owner: string, budget: BudgetName, window: CalendarWindow): string {
   const unit = budget === 'tokens_per_day' ? 'tokens' : 'usd';
   return `${prefix}:spend:${scope}:${owner}:${unit}:${window.kind}:${window.id}`;
+}
+
+/** The lease set of a scope's requests in flight. */
+export function leaseSetKey(prefix: string, scope: 'key' | 'profile', owner: string): string {
+  return `${prefix}:inflight:${scope}:${owner}`;
+}
+
+/** The start times of a key's requests of the last minute. */
+export function startWindowKey(prefix: string, key: string): string {
+  return `${prefix}:starts:key:${key}`;
 }
 
 /** Calendar windows computed once per window and time zone, not per request (Intl formatting is the costly part). */

@@ -4,7 +4,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { formatLocalTime } from '../spend/budget-window.js';
 import { toNanoUsd, type UsageCost } from '../spend/cost-of-usage.js';
 import type { AdmitRefusal, CounterReading, CounterStore } from './counter-store.js';
-import { counterKey, planAdmission, WindowClock, type AdmissionPlan, type PlannedCounter } from './admission-plan.js';
+import { counterKey, leaseSetKey, planAdmission, startWindowKey, WindowClock, type AdmissionPlan, type PlannedCounter } from './admission-plan.js';
 
 /** What an admitted request carries until it ends. */
 export interface AdmissionTicket {
@@ -62,6 +62,21 @@ export class Admission {
     }
     if (!result.admitted) throw refusalError(plan, result.refusal, settings.timeZone, now);
     return this.#ticket(plan, result.counters, settings);
+  }
+
+  /** Requests in flight and started in the last minute of every key with limits or a budget, for /status. */
+  async keyCounters(keys: Iterable<ResolvedKey>, settings: ResolvedLimits): Promise<Record<string, { in_flight: number; requests_last_minute: number | null }>> {
+    const prefix = `{${settings.keyPrefix}}`;
+    const limited = [...keys].filter((key) => key.limits.max_concurrent !== undefined || key.limits.requests_per_minute !== undefined || key.limits.tokens_per_day !== undefined || key.budget !== undefined);
+    if (limited.length === 0) return {};
+    const windows = limited.filter((key) => key.limits.requests_per_minute !== undefined);
+    const read = await this.store.read({
+      now: this.#now(),
+      counters: [],
+      leaseSets: limited.map((key) => leaseSetKey(prefix, 'key', key.name)),
+      windows: windows.map((key) => ({ key: startWindowKey(prefix, key.name), windowMs: 60_000 })),
+    });
+    return Object.fromEntries(limited.map((key, index) => [key.name, { in_flight: read.leaseSets[index]!, requests_last_minute: windows.includes(key) ? read.windows[windows.indexOf(key)]! : null }]));
   }
 
   /** Budget readings of every key and profile that has limits or budgets, for /status and /metrics. */

@@ -94,9 +94,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       }
     },
     async statusExtras() {
-      const limits = { store: store.current.limits.storeDisplay, store_up: storeUp, time_zone: store.current.limits.timeZone };
+      const settings = store.current.limits;
+      const limits = { store: settings.storeDisplay, store_up: storeUp, time_zone: settings.timeZone };
       try {
-        return { traces: traces.stats(), limits, budgets: await budgetStatus() };
+        const [keys, budgets] = await Promise.all([admission.keyCounters(store.current.keysByName.values(), settings), budgetStatus()]);
+        return { traces: traces.stats(), limits: { ...limits, keys }, budgets };
       } catch (error) {
         return { traces: traces.stats(), limits, budgets: null, budgets_error: error instanceof Error ? error.message : String(error) };
       }

@@ -146,7 +146,7 @@ describe('spend: cost on trace lines and budgets, one gateway with the in-proces
 
   it('shows spend and what is left per key and profile in /status and /metrics', async () => {
     const status = (await (await fetch(`${gateway.address}/status`)).json()) as { budgets: Array<Record<string, unknown>>; limits: Record<string, unknown> };
-    expect(status.limits).toMatchObject({ store: 'memory', store_up: true, time_zone: 'Europe/Berlin' });
+    expect(status.limits).toMatchObject({ store: 'memory', store_up: true, time_zone: 'Europe/Berlin', keys: { spender: { in_flight: 0, requests_last_minute: null } } });
     const spender = status.budgets.find((budget) => budget.scope === 'key' && budget.name === 'spender');
     expect(spender).toMatchObject({ budget: 'usd_per_day', limit: 0.12, used: 0.117 });
     expect(spender!.remaining as number).toBeCloseTo(0.003, 9);
