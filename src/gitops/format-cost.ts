@@ -36,7 +36,7 @@ function unpricedNote(report: CostReport): string | undefined {
 export function costTextLines(report: CostReport): string[] {
   const lines = [`Cost: ${scope(report)}:`];
   for (const row of report.rows) {
-    lines.push(`  ${owner(row)}: ${daily(report, row.before)} -> ${daily(report, row.after)} (${formatDailyChange(perDay(report, row.after - row.before))}), ${row.requests} requests`);
+    lines.push(`  ${owner(row)}: ${daily(report, row.before)} -> ${daily(report, row.after)} (${formatDailyChange(perDay(report, row.after - row.before))}), ${row.requests.toLocaleString('en-US')} requests`);
   }
   if (report.rows.length > 1) lines.push(`  all keys: ${daily(report, report.total.before)} -> ${daily(report, report.total.after)} (${formatDailyChange(perDay(report, report.total.after - report.total.before))})`);
   const note = unpricedNote(report);
