@@ -3,7 +3,7 @@ import type { CompiledProfile, ResolvedKey, ResolvedLimits, Target } from '../co
 import { GatewayError } from '../errors/gateway-error.js';
 import { formatLocalTime } from '../spend/budget-window.js';
 import { toNanoUsd, type UsageCost } from '../spend/cost-of-usage.js';
-import type { AdmitRefusal, CounterReading, CounterStore } from './counter-store.js';
+import type { AdmitRefusal, CounterReading, CounterStore, ReadQuery, ReadResult } from './counter-store.js';
 import { counterKey, leaseSetKey, planAdmission, startWindowKey, WindowClock, type AdmissionPlan, type PlannedCounter } from './admission-plan.js';
 
 /** What an admitted request carries until it ends. */
@@ -70,7 +70,7 @@ export class Admission {
     const limited = [...keys].filter((key) => key.limits.max_concurrent !== undefined || key.limits.requests_per_minute !== undefined || key.limits.tokens_per_day !== undefined || key.budget !== undefined);
     if (limited.length === 0) return {};
     const windows = limited.filter((key) => key.limits.requests_per_minute !== undefined);
-    const read = await this.store.read({
+    const read = await this.#read({
       now: this.#now(),
       counters: [],
       leaseSets: limited.map((key) => leaseSetKey(prefix, 'key', key.name)),
@@ -101,12 +101,22 @@ export class Admission {
       }
     }
     if (rows.length === 0) return [];
-    const read = await this.store.read({ now, counters: rows.map((row) => row.counter), leaseSets: [], windows: [] });
+    const read = await this.#read({ now, counters: rows.map((row) => row.counter), leaseSets: [], windows: [] });
     return rows.map(({ counter: _counter, ...row }, index) => {
       const raw = read.counters[index]!.used;
       const used = row.budget === 'tokens_per_day' ? raw : raw / 1e9;
       return { ...row, used, remaining: Math.max(0, row.limit - used) };
     });
+  }
+
+  /** A store read for /status and /metrics; a failure is reported like any other store failure, then thrown. */
+  async #read(query: ReadQuery): Promise<ReadResult> {
+    try {
+      return await this.store.read(query);
+    } catch (error) {
+      this.#events.storeError('read', error, true);
+      throw error;
+    }
   }
 
   #ticket(plan: AdmissionPlan, readings: CounterReading[], settings: ResolvedLimits): AdmissionTicket {

@@ -55,6 +55,13 @@ export class GatewayMetrics {
     read('switchboard_trace_lines_dropped_total', 'Trace lines dropped because the disk could not keep up or failed.', 'counter', () => sources.traceStats().linesDropped);
     read('switchboard_trace_bodies_dropped_total', 'Trace lines written without their bodies because the disk could not keep up.', 'counter', () => sources.traceStats().bodiesDropped);
     read('switchboard_limit_store_up', '1 while the limit store (limits.store) answers.', 'gauge', () => (sources.limitStoreUp() ? 1 : 0));
+    // The three budget gauges of one scrape share one read of the store.
+    let lastRead: { at: number; budgets: Promise<BudgetStatus[]> } | undefined;
+    const budgets = (): Promise<BudgetStatus[]> => {
+      const now = Date.now();
+      if (!lastRead || now - lastRead.at > 1000) lastRead = { at: now, budgets: sources.budgets().catch(() => []) };
+      return lastRead.budgets;
+    };
     const budgetGauge = (name: string, help: string, value: (budget: BudgetStatus) => number): void => {
       new Gauge({
         name,
@@ -64,8 +71,7 @@ export class GatewayMetrics {
         async collect() {
           this.reset();
           // A store that does not answer leaves the budget gauges empty for this scrape; the error counter says why.
-          const budgets = await sources.budgets().catch(() => []);
-          for (const budget of budgets) this.set({ scope: budget.scope, name: budget.name, budget: budget.budget }, value(budget));
+          for (const budget of await budgets()) this.set({ scope: budget.scope, name: budget.name, budget: budget.budget }, value(budget));
         },
       });
     };
