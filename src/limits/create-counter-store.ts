@@ -2,11 +2,14 @@ import type { ResolvedLimits } from '../config/snapshot.js';
 import type { Logger } from '../log/logger.js';
 import type { CounterStore } from './counter-store.js';
 import { MemoryStore } from './memory-store.js';
-import { RedisStore } from './redis-store.js';
 
-/** The store `limits.store` names; `onStateChange` hears a Redis store going up or down. */
-export function createCounterStore(settings: ResolvedLimits, logger: Logger, onStateChange: (up: boolean) => void): CounterStore {
+/**
+ * The store `limits.store` names; `onStateChange` hears a Redis store going up or down. The Redis client
+ * is loaded only when configured, so a single replica does not pay for it at startup.
+ */
+export async function createCounterStore(settings: ResolvedLimits, logger: Logger, onStateChange: (up: boolean) => void): Promise<CounterStore> {
   if (settings.store === 'memory') return new MemoryStore();
+  const { RedisStore } = await import('./redis-store.js');
   return new RedisStore({
     url: settings.store,
     commandTimeoutMs: settings.storeTimeoutMs,

@@ -44,7 +44,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const pool = new DispatcherPool();
   const health = new ProviderHealth();
   let storeUp = snapshot.limits.store === 'memory';
-  const counterStore = createCounterStore(snapshot.limits, logger, (up) => (storeUp = up));
+  const counterStore = await createCounterStore(snapshot.limits, logger, (up) => (storeUp = up));
   const storeErrorLog = new Map<string, number>();
   const admission = new Admission(counterStore, {
     storeError(operation, error, allowed) {
