@@ -183,8 +183,14 @@ function amountsOf(counters: readonly PlannedCounter[], usage: Usage | null, cos
 /** `key ci-agent usd_per_day: 83% used ($41.50 of $50.00)` */
 function describeUsage(counter: PlannedCounter, used: number): string {
   const share = Math.floor((used / counter.check.limit) * 100);
-  const amount = (value: number): string => (counter.unit === 'nano_usd' ? `$${(value / 1e9).toFixed(2)}` : `${value.toLocaleString('en-US')} tokens`);
-  return `${counter.scope} ${counter.owner} ${counter.budget}: ${share}% used (${amount(used)} of ${amount(counter.check.limit)})`;
+  return `${counter.scope} ${counter.owner} ${counter.budget}: ${share}% used (${amountText(counter, used)} of ${amountText(counter, counter.check.limit)})`;
+}
+
+/** `$41.50`, or `$0.039` under a dollar, or `12,000 tokens`: a counter amount in its unit. */
+function amountText(counter: PlannedCounter, value: number): string {
+  if (counter.unit === 'tokens') return `${value.toLocaleString('en-US')} tokens`;
+  const usd = value / 1e9;
+  return `$${usd >= 1 || usd === 0 ? usd.toFixed(2) : Number(usd.toPrecision(3)).toString()}`;
 }
 
 function refusalError(plan: AdmissionPlan, refusal: AdmitRefusal, timeZone: string, now: number): GatewayError {
@@ -205,9 +211,12 @@ function refusalError(plan: AdmissionPlan, refusal: AdmitRefusal, timeZone: stri
         return new GatewayError('SB_LIMIT_TOKENS', `API key "${counter.owner}" used its ${counter.check.limit} tokens for today (${counter.window.id}, ${timeZone}); the limit resets at ${resets}`, { retryAfterSeconds });
       }
       const ownerText = counter.scope === 'key' ? `API key "${counter.owner}"` : `profile "${counter.owner}"`;
+      const { used, finished } = refusal.reading;
+      // Refused before the limit itself when what is left would not pay for an average request: say so, or "97 %" reads like a bug.
+      const why = used < counter.check.limit && finished > 0 ? ` (what is left would not cover one more request at its average of ${amountText(counter, Math.floor(used / finished))})` : '';
       return new GatewayError(
         'SB_BUDGET_EXHAUSTED',
-        `Switchboard budget used up: ${describeUsage(counter, refusal.reading.used)} for ${counter.window.id} (${timeZone}) of ${ownerText}. It resets at ${resets}; until then this ${counter.scope} is refused (raise budget.${counter.budget} or set budget_fallback in the gateway config).`,
+        `Switchboard budget used up: ${describeUsage(counter, used)} for ${counter.window.id} (${timeZone}) of ${ownerText}${why}. It resets at ${resets}; until then this ${counter.scope} is refused (raise budget.${counter.budget} or set budget_fallback in the gateway config).`,
         { retryAfterSeconds },
       );
     }

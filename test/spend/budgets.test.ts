@@ -108,7 +108,7 @@ describe('spend: cost on trace lines and budgets, one gateway with the in-proces
     // $0.078 of $0.12 used: past the 60 % warning share.
     const third = await chat(secrets.spender);
     expect(third.status).toBe(200);
-    expect(third.headers.get('x-switchboard-budget-warning')).toMatch(/^key spender usd_per_day: 65% used \(\$0\.08 of \$0\.12\), resets \d{4}-\d\d-\d\dT00:00:00\+0[12]:00$/);
+    expect(third.headers.get('x-switchboard-budget-warning')).toMatch(/^key spender usd_per_day: 65% used \(\$0\.078 of \$0\.12\), resets \d{4}-\d\d-\d\dT00:00:00\+0[12]:00$/);
     expect((await traceOf(third)).budget).toEqual({ warnings: [third.headers.get('x-switchboard-budget-warning')], fallback: null });
 
     // $0.117 used: one more at $0.039 would pass $0.12.
@@ -119,7 +119,7 @@ describe('spend: cost on trace lines and budgets, one gateway with the in-proces
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     const body = (await refused.json()) as { error: { message: string; type: string; code: string } };
     expect(body.error.code).toBe('SB_BUDGET_EXHAUSTED');
-    expect(body.error.message).toMatch(/^Switchboard budget used up: key spender usd_per_day: 97% used \(\$0\.12 of \$0\.12\) for \d{4}-\d\d-\d\d \(Europe\/Berlin\) of API key "spender"\. It resets at \d{4}-\d\d-\d\dT00:00:00\+0[12]:00/);
+    expect(body.error.message).toMatch(/^Switchboard budget used up: key spender usd_per_day: 97% used \(\$0\.117 of \$0\.12\) for \d{4}-\d\d-\d\d \(Europe\/Berlin\) of API key "spender" \(what is left would not cover one more request at its average of \$0\.039\)\. It resets at \d{4}-\d\d-\d\dT00:00:00\+0[12]:00/);
 
     const anthropic = await fetch(`${gateway.address}/anthropic/v1/messages`, {
       method: 'POST',
