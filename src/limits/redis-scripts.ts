@@ -74,6 +74,26 @@ return readings
 `;
 
 /**
+ * Settles one request in one command: gives its leases back and adds what it
+ * used to each counter, atomically (a script runs whole or not at all).
+ * KEYS: lease sets, then counters. ARGV: id, lease set count, then per
+ * counter its amount, 1 when it counts as finished, and its expiry (epoch ms).
+ */
+export const settleScript = `
+local id = ARGV[1]
+local leaseCount = tonumber(ARGV[2])
+for i = 1, leaseCount do redis.call('ZREM', KEYS[i], id) end
+local arg = 3
+for i = leaseCount + 1, #KEYS do
+  redis.call('HINCRBY', KEYS[i], 'used', ARGV[arg])
+  if ARGV[arg + 1] == '1' then redis.call('HINCRBY', KEYS[i], 'finished', 1) end
+  redis.call('PEXPIREAT', KEYS[i], ARGV[arg + 2])
+  arg = arg + 3
+end
+return 0
+`;
+
+/**
  * Extends one request's leases by the lease lifetime from now (server time),
  * only for members still present (XX): a lease that already expired stays gone.
  * KEYS: lease sets. ARGV: id, lease lifetime in ms.

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { AdmitRequest, AdmitResult, CounterReading, CounterStore, ReadQuery, ReadResult, Settlement } from './counter-store.js';
-import { admitScript, renewScript } from './redis-scripts.js';
+import { admitScript, renewScript, settleScript } from './redis-scripts.js';
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:port[/db]` */
@@ -15,8 +15,7 @@ type ScriptReply = Array<string | number>;
 
 /**
  * Counters in a Redis server every replica shares. Admission is one EVALSHA
- * of a Lua script (atomic: checks and changes together); settling is one
- * MULTI. Built never to hold a request up: commands fail after
+ * of a Lua script (atomic: checks and changes together); settling is another. Built never to hold a request up: commands fail after
  * `commandTimeoutMs`, nothing is queued while disconnected (the offline queue
  * is off, so a command fails at once), no command is retried (a retried
  * increment could count twice), and the client reconnects in the background.
@@ -36,9 +35,12 @@ export class RedisStore implements CounterStore {
       retryStrategy: (times) => Math.min(times * 100, 1000),
       enableReadyCheck: true,
       lazyConnect: false,
+      // Commands issued in the same tick (concurrent admissions and settlements) go out in one write.
+      enableAutoPipelining: true,
     });
     this.#redis.defineCommand('switchboardAdmit', { lua: admitScript });
     this.#redis.defineCommand('switchboardRenew', { lua: renewScript });
+    this.#redis.defineCommand('switchboardSettle', { lua: settleScript });
     this.#redis.on('ready', () => {
       if (!this.#up) options.onStateChange?.(true);
       this.#up = true;
@@ -106,16 +108,11 @@ export class RedisStore implements CounterStore {
   }
 
   async settle(settlement: Settlement): Promise<void> {
-    const transaction = this.#redis.multi();
-    for (const key of settlement.leaseSets) transaction.zrem(key, settlement.id);
-    for (const { key, amount, counted, expiresAt } of settlement.amounts) {
-      transaction.hincrby(key, 'used', Math.round(amount));
-      if (counted) transaction.hincrby(key, 'finished', 1);
-      transaction.pexpireat(key, expiresAt);
-    }
-    const results = await transaction.exec();
-    const failed = results?.find(([error]) => error);
-    if (failed) throw failed[0]!;
+    const keys = [...settlement.leaseSets, ...settlement.amounts.map((entry) => entry.key)];
+    if (keys.length === 0) return;
+    const args: Array<string | number> = [settlement.id, settlement.leaseSets.length];
+    for (const { amount, counted, expiresAt } of settlement.amounts) args.push(Math.round(amount), counted ? 1 : 0, Math.round(expiresAt));
+    await (this.#redis as unknown as ScriptCommands).switchboardSettle(keys.length, ...keys, ...args);
   }
 
   async read(query: ReadQuery): Promise<ReadResult> {
@@ -144,4 +141,5 @@ export class RedisStore implements CounterStore {
 interface ScriptCommands {
   switchboardAdmit(keyCount: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
   switchboardRenew(keyCount: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+  switchboardSettle(keyCount: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
 }
