@@ -96,6 +96,9 @@ async function main() {
     await writeGatewayConfig(path.join(work, 'traces-on'), { fakeUrl: fake.url, traces: { dir: path.join(work, 'traces') } });
     const nodeArgs = options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const bin = options['gateway-bin'] === undefined ? undefined : path.resolve(options['gateway-bin']);
+    const limitServices = only.includes('limits') ? startLimitServices(fake.url, work, { nodeArgs, env: providerKeyEnv, bin }, services) : undefined;
+    // Awaited in its phase; a failure before then must not go unhandled.
+    limitServices?.catch(() => undefined);
     const gateway = await startGatewayProcess('gateway', path.join(work, 'traces-off'), { nodeArgs, env: providerKeyEnv, bin });
     services.push(gateway);
     const traced = await startGatewayProcess('gateway (traces on)', path.join(work, 'traces-on'), { nodeArgs, env: providerKeyEnv, bin });
@@ -117,7 +120,7 @@ async function main() {
     if (only.includes('memory')) await measureMemoryAndCpu(requests.small, { fake: fake.child.pid, floor: floor.child.pid, gateway: gateway.child.pid, traced: traced.child.pid }, rows, details, phase);
     if (only.includes('big-streams')) await measureBigStreams(fake.url, floor, gateway, rows, details, phase);
     if (only.includes('flood')) await measureFlood(fake.url, gateway.url, rows, details, phase);
-    if (only.includes('limits')) await measureLimitStores(fake.url, work, requests.small.passthrough, { nodeArgs, bin, services }, rows, details, phase);
+    if (limitServices) await measureLimitStores(requests.small.passthrough, limitServices, rows, details, phase);
 
     const peak = processUsage(gateway.child.pid);
     const floorPeak = processUsage(floor.child.pid);
@@ -268,28 +271,39 @@ async function measureSmall(small, rows, details, phase) {
 }
 
 /**
+ * redis-server and the two limited gateways, started while the other gateways start (on a busy machine,
+ * starting processes one after the other is most of a quick run).
+ * @param {string} fakeUrl
+ * @param {string} work
+ * @param {{ nodeArgs: string[], env: NodeJS.ProcessEnv, bin: string | undefined }} options
+ * @param {Array<{ stop(): Promise<void> }>} services where they are registered for the final stop
+ */
+async function startLimitServices(fakeUrl, work, options, services) {
+  const redis = await startRedisServer();
+  services.push(redis);
+  await writeGatewayConfig(path.join(work, 'limits-memory'), { fakeUrl, traces: false, limits: { store: 'memory' } });
+  await writeGatewayConfig(path.join(work, 'limits-redis'), { fakeUrl, traces: false, limits: { store: redis.url } });
+  const [memoryGateway, redisGateway] = await Promise.all([
+    startGatewayProcess('gateway (limits, in-process store)', path.join(work, 'limits-memory'), options),
+    startGatewayProcess('gateway (limits, Redis store)', path.join(work, 'limits-redis'), options),
+  ]);
+  services.push(memoryGateway, redisGateway);
+  return { memoryGateway, redisGateway };
+}
+
+/**
  * A key with limits and a budget (so every request is admitted and settled through the store), counted
  * in-process and in a real redis-server: passthrough throughput of the two at concurrency 16 and 64,
  * with the unlimited gateway for reference. Target: the Redis store keeps ≥ 0.8× the in-process rate.
- * @param {string} fakeUrl
- * @param {string} work
  * @param {Target} unlimited the passthrough request to the gateway without limits
- * @param {{ nodeArgs: string[], bin: string | undefined, services: Array<{ stop(): Promise<void> }> }} start
+ * @param {ReturnType<typeof startLimitServices>} started
  * @param {Row[]} rows
  * @param {Record<string, unknown>} details
  * @param {PhaseMark} phase
  */
-async function measureLimitStores(fakeUrl, work, unlimited, start, rows, details, phase) {
-  phase('starting redis-server and the limited gateways');
-  const redis = await startRedisServer();
-  start.services.push(redis);
-  await writeGatewayConfig(path.join(work, 'limits-memory'), { fakeUrl, traces: false, limits: { store: 'memory' } });
-  await writeGatewayConfig(path.join(work, 'limits-redis'), { fakeUrl, traces: false, limits: { store: redis.url } });
-  const options = { nodeArgs: start.nodeArgs, env: providerKeyEnv, bin: start.bin };
-  const memoryGateway = await startGatewayProcess('gateway (limits, in-process store)', path.join(work, 'limits-memory'), options);
-  start.services.push(memoryGateway);
-  const redisGateway = await startGatewayProcess('gateway (limits, Redis store)', path.join(work, 'limits-redis'), options);
-  start.services.push(redisGateway);
+async function measureLimitStores(unlimited, started, rows, details, phase) {
+  phase('limited gateways ready');
+  const { memoryGateway, redisGateway } = await started;
   const limited = (/** @type {string} */ name, /** @type {string} */ url) => ({ ...unlimited, name, pool: poolFor(url) });
   const targets = [unlimited, limited('limits in-process', memoryGateway.url), limited('limits redis', redisGateway.url)];
   for (const target of targets.slice(1)) await runClosedLoop(target, { concurrency: 4, maxRequests: plan.warmup, maxMs: 10_000 });
