@@ -9,7 +9,8 @@ import { isExhausted, type AdmitRequest, type AdmitResult, type CounterReading, 
 export class MemoryStore implements CounterStore {
   readonly leasesExpire = false;
   readonly #leases = new Map<string, Set<string>>();
-  readonly #windows = new Map<string, number[]>();
+  /** Start times, oldest first, from `head` on; the expired prefix is dropped in bulk, not one shift per request. */
+  readonly #windows = new Map<string, { times: number[]; head: number }>();
   readonly #counters = new Map<string, { used: number; finished: number; expiresAt: number }>();
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
@@ -19,7 +20,7 @@ export class MemoryStore implements CounterStore {
     }
     for (const [index, window] of request.windows.entries()) {
       const starts = this.#pruned(window.key, request.now - window.windowMs);
-      if (starts.length >= window.max) return { admitted: false, refusal: { kind: 'window', index, retryAfterMs: starts[0]! + window.windowMs - request.now } };
+      if (starts.times.length - starts.head >= window.max) return { admitted: false, refusal: { kind: 'window', index, retryAfterMs: starts.times[starts.head]! + window.windowMs - request.now } };
     }
     const readings: CounterReading[] = [];
     for (const [index, check] of request.counters.entries()) {
@@ -35,7 +36,7 @@ export class MemoryStore implements CounterStore {
       if (!members) this.#leases.set(set.key, (members = new Set()));
       members.add(request.id);
     }
-    for (const window of request.windows) this.#windows.get(window.key)!.push(request.now);
+    for (const window of request.windows) this.#windows.get(window.key)!.times.push(request.now);
     return { admitted: true, counters: readings };
   }
 
@@ -62,19 +63,25 @@ export class MemoryStore implements CounterStore {
         return { used: counter?.used ?? 0, finished: counter?.finished ?? 0 };
       }),
       leaseSets: query.leaseSets.map((key) => this.#leases.get(key)?.size ?? 0),
-      windows: query.windows.map((window) => this.#pruned(window.key, query.now - window.windowMs).length),
+      windows: query.windows.map((window) => {
+        const starts = this.#pruned(window.key, query.now - window.windowMs);
+        return starts.times.length - starts.head;
+      }),
     };
   }
 
   async close(): Promise<void> {}
 
-  /** The window's start times after `since`, oldest first. */
-  #pruned(key: string, since: number): number[] {
+  /** The window's start times after `since`. */
+  #pruned(key: string, since: number): { times: number[]; head: number } {
     let starts = this.#windows.get(key);
-    if (!starts) this.#windows.set(key, (starts = []));
-    let expired = 0;
-    while (expired < starts.length && starts[expired]! <= since) expired++;
-    if (expired > 0) starts.splice(0, expired);
+    if (!starts) this.#windows.set(key, (starts = { times: [], head: 0 }));
+    while (starts.head < starts.times.length && starts.times[starts.head]! <= since) starts.head++;
+    // Compacted once the expired prefix is most of the array: amortized O(1) per request at any rate.
+    if (starts.head > 1024 && starts.head * 2 > starts.times.length) {
+      starts.times = starts.times.slice(starts.head);
+      starts.head = 0;
+    }
     return starts;
   }
 
