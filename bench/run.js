@@ -9,7 +9,7 @@
  * Usage: node bench/run.js [--quick] [--out FILE] [--only PHASES] [--cpu-prof] [--strict]
  *   --quick        a few requests per measurement (a smoke run; numbers mean nothing)
  *   --out FILE     where to write the JSON (default bench/results/bench-<time>.json)
- *   --only PHASES  comma-separated subset of: small, sizes, streams, memory, big-streams, flood, pool
+ *   --only PHASES  comma-separated subset of: small, sizes, streams, memory, big-streams, flood, pool, limits
  *   --cpu-prof     run the gateways under --cpu-prof; profiles go next to the JSON
  *   --gateway-bin FILE  another build's bin/switchboard.js (before/after comparisons; default this repo's)
  *   --strict       exit 1 when a target is missed
@@ -23,6 +23,7 @@ import { closePools, poolFor, runClosedLoop, runInterleaved, runStreams } from '
 import { anthropicBody, tiers } from './lib/bodies.js';
 import { benchSecret, models, providerKeyEnv, writeGatewayConfig } from './lib/gateway-config.js';
 import { processUsage, repoRoot, resetPeakRss, startFakeProvider, startFloorProxy, startGatewayProcess } from './lib/processes.js';
+import { startRedisServer } from './lib/redis.js';
 import { describeMachine, latencyRow, machineLoad, markdownTable, ratioRow } from './lib/report.js';
 import { percentile } from './lib/stats.js';
 
@@ -43,11 +44,11 @@ const { values: options } = parseArgs({
 });
 
 if (options.help) {
-  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood,pool] [--cpu-prof] [--gateway-bin FILE] [--strict]\nSee docs/performance.md.\n');
+  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood,pool,limits] [--cpu-prof] [--gateway-bin FILE] [--strict]\nSee docs/performance.md.\n');
   process.exit(0);
 }
 
-const phases = ['small', 'sizes', 'streams', 'memory', 'big-streams', 'flood', 'pool'];
+const phases = ['small', 'sizes', 'streams', 'memory', 'big-streams', 'flood', 'pool', 'limits'];
 const only = options.only === undefined ? phases : options.only.split(',').map((name) => name.trim());
 const unknownPhase = only.find((name) => !phases.includes(name));
 if (unknownPhase !== undefined) {
@@ -95,6 +96,9 @@ async function main() {
     await writeGatewayConfig(path.join(work, 'traces-on'), { fakeUrl: fake.url, traces: { dir: path.join(work, 'traces') } });
     const nodeArgs = options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const bin = options['gateway-bin'] === undefined ? undefined : path.resolve(options['gateway-bin']);
+    const limitServices = only.includes('limits') ? startLimitServices(fake.url, work, { nodeArgs, env: providerKeyEnv, bin }, services) : undefined;
+    // Awaited in its phase; a failure before then must not go unhandled.
+    limitServices?.catch(() => undefined);
     const gateway = await startGatewayProcess('gateway', path.join(work, 'traces-off'), { nodeArgs, env: providerKeyEnv, bin });
     services.push(gateway);
     const traced = await startGatewayProcess('gateway (traces on)', path.join(work, 'traces-on'), { nodeArgs, env: providerKeyEnv, bin });
@@ -117,6 +121,7 @@ async function main() {
     if (only.includes('big-streams')) await measureBigStreams(fake.url, floor, gateway, rows, details, phase);
     if (only.includes('flood')) await measureFlood(fake.url, gateway.url, rows, details, phase);
     if (only.includes('pool')) await measurePoolSizes(fake.url, work, { nodeArgs, bin }, services, rows, details, phase);
+    if (limitServices) await measureLimitStores(requests.small.passthrough, limitServices, rows, details, phase);
 
     const peak = processUsage(gateway.child.pid);
     const floorPeak = processUsage(floor.child.pid);
@@ -318,6 +323,59 @@ async function measureSmall(small, rows, details, phase) {
     );
   }
   details.small = raw;
+}
+
+/**
+ * redis-server and the two limited gateways, started while the other gateways start (on a busy machine,
+ * starting processes one after the other is most of a quick run).
+ * @param {string} fakeUrl
+ * @param {string} work
+ * @param {{ nodeArgs: string[], env: NodeJS.ProcessEnv, bin: string | undefined }} options
+ * @param {Array<{ stop(): Promise<void> }>} services where they are registered for the final stop
+ */
+async function startLimitServices(fakeUrl, work, options, services) {
+  const redis = await startRedisServer();
+  services.push(redis);
+  await writeGatewayConfig(path.join(work, 'limits-memory'), { fakeUrl, traces: false, limits: { store: 'memory' } });
+  await writeGatewayConfig(path.join(work, 'limits-redis'), { fakeUrl, traces: false, limits: { store: redis.url } });
+  const [memoryGateway, redisGateway] = await Promise.all([
+    startGatewayProcess('gateway (limits, in-process store)', path.join(work, 'limits-memory'), options),
+    startGatewayProcess('gateway (limits, Redis store)', path.join(work, 'limits-redis'), options),
+  ]);
+  services.push(memoryGateway, redisGateway);
+  return { memoryGateway, redisGateway };
+}
+
+/**
+ * A key with limits and a budget (so every request is admitted and settled through the store), counted
+ * in-process and in a real redis-server: passthrough throughput of the two at concurrency 16 and 64,
+ * with the unlimited gateway for reference. Target: the Redis store keeps ≥ 0.8× the in-process rate.
+ * @param {Target} unlimited the passthrough request to the gateway without limits
+ * @param {ReturnType<typeof startLimitServices>} started
+ * @param {Row[]} rows
+ * @param {Record<string, unknown>} details
+ * @param {PhaseMark} phase
+ */
+async function measureLimitStores(unlimited, started, rows, details, phase) {
+  phase('limited gateways ready');
+  const { memoryGateway, redisGateway } = await started;
+  const limited = (/** @type {string} */ name, /** @type {string} */ url) => ({ ...unlimited, name, pool: poolFor(url) });
+  const targets = [unlimited, limited('limits in-process', memoryGateway.url), limited('limits redis', redisGateway.url)];
+  for (const target of targets.slice(1)) await runClosedLoop(target, { concurrency: 4, maxRequests: plan.warmup, maxMs: 10_000 });
+  /** @type {Record<string, unknown>} */
+  const raw = {};
+  for (const concurrency of [16, 64]) {
+    phase(`limited key, in-process vs Redis store, concurrency ${concurrency}`);
+    const results = await runInterleaved(targets, { concurrency, maxRequests: plan.loadRequests, maxMs: plan.loadMs, rounds: plan.rounds });
+    const rps = (/** @type {string} */ name) => results.get(name)?.rps ?? NaN;
+    raw[`c${concurrency}`] = Object.fromEntries([...results].map(([name, result]) => [name, { count: result.completed, errors: result.errors, firstError: result.firstError, rps: result.rps, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99) }]));
+    const memoryRps = rps('limits in-process');
+    const redisRps = rps('limits redis');
+    rows.push(
+      ratioRow(`limits.redis.c${concurrency}.rps`, `limited key, c${concurrency}: throughput, Redis store (floor: in-process store; direct: no limits)`, 'req/s', { direct: rps(unlimited.name), floor: memoryRps, gateway: redisRps }, { text: '≥ 0.8× in-process store', pass: redisRps >= 0.8 * memoryRps }),
+    );
+  }
+  details.limits = raw;
 }
 
 /**

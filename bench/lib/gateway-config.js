@@ -23,7 +23,9 @@ export const providerKeyEnv = { SWITCHBOARD_BENCH_PROVIDER_KEY: 'fake-provider-k
 /**
  * Writes gateway.yaml and profiles/bench.yaml into `dir`.
  * @param {string} dir
- * @param {{ fakeUrl: string, traces: false | { dir: string }, maxConnections?: number }} options `maxConnections`: the providers' pool size (the gateway's default when omitted)
+ * @param {{ fakeUrl: string, traces: false | { dir: string }, maxConnections?: number, limits?: { store: string } }} options `maxConnections`: the providers' pool size (the gateway's default when omitted);
+ *   `limits`: give the key limits and a budget that never run out, counted in this store, so every
+ *   request pays the admission and settlement the limits phase measures.
  */
 export async function writeGatewayConfig(dir, options) {
   const retry = { max_retries: 0 };
@@ -34,7 +36,14 @@ export async function writeGatewayConfig(dir, options) {
       'fake-anthropic': { format: 'anthropic', base_url: options.fakeUrl, api_key: '${SWITCHBOARD_BENCH_PROVIDER_KEY}', retry, ...pool },
       'fake-chat': { format: 'openai-chat', base_url: `${options.fakeUrl}/v1`, api_key: '${SWITCHBOARD_BENCH_PROVIDER_KEY}', retry, ...pool },
     },
-    keys: { bench: { sha256: createHash('sha256').update(benchSecret).digest('hex'), profile: 'bench' } },
+    keys: {
+      bench: {
+        sha256: createHash('sha256').update(benchSecret).digest('hex'),
+        profile: 'bench',
+        ...(options.limits ? { limits: { max_concurrent: 10_000, requests_per_minute: 10_000_000 }, budget: { tokens_per_day: 1_000_000_000_000 } } : {}),
+      },
+    },
+    ...(options.limits ? { limits: { store: options.limits.store } } : {}),
     traces: options.traces === false ? { enabled: false } : { enabled: true, dir: options.traces.dir, capture: 'full', rotate_every: 'never' },
   };
   const profile = {

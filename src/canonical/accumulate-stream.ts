@@ -192,6 +192,7 @@ function completeUsage(partial: Partial<Usage>): Usage {
   const usage: Usage = { inputTokens: partial.inputTokens ?? 0, outputTokens: partial.outputTokens ?? 0 };
   if (partial.cacheReadTokens !== undefined) usage.cacheReadTokens = partial.cacheReadTokens;
   if (partial.cacheWriteTokens !== undefined) usage.cacheWriteTokens = partial.cacheWriteTokens;
+  if (partial.cacheWrite1hTokens !== undefined) usage.cacheWrite1hTokens = partial.cacheWrite1hTokens;
   if (partial.reasoningTokens !== undefined) usage.reasoningTokens = partial.reasoningTokens;
   return usage;
 }

@@ -192,6 +192,8 @@ export interface Usage {
   outputTokens: number;
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+  /** The part of `cacheWriteTokens` written with a 1-hour lifetime (Anthropic `cache_creation.ephemeral_1h_input_tokens`), priced apart from 5-minute writes. */
+  cacheWrite1hTokens?: number;
   reasoningTokens?: number;
 }
 

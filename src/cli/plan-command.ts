@@ -2,7 +2,10 @@ import path from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { CommandError, exitStatus, formatOption, parseOptions, runReporting, snapshotOrProblems, stringOption, timeOption } from '../gitops/command-support.js';
 import { GitRefError, loadConfigAtRef } from '../gitops/config-at-ref.js';
+import type { ConfigSnapshot } from '../config/snapshot.js';
+import { CostComparer, type CostReport } from '../gitops/cost-change.js';
 import { formatPlan } from '../gitops/format-plan.js';
+import { replayedTarget } from '../gitops/replay-traces.js';
 import { modelsToCompare, planRouting, routingChanged } from '../gitops/routing-plan.js';
 import { TraceReader } from '../traces/read-traces.js';
 import type { Command } from './command.js';
@@ -22,11 +25,18 @@ it prints the routes that differ:
 then providers, keys and profiles added or removed, providers whose format
 or base_url changed, and keys that switched profile.
 
+With --traces, it also prices the recorded traffic under both configs (each
+line's usage at the price of the target each side routes it to) and prints
+the cost per key and profile per day, before and after:
+
+  key ci-agent (profile team): $12.40/day -> $53.60/day (+$41.20/day)
+
 Options:
   --base REF        git revision to compare with (default: origin/main)
   --config-dir DIR  config folder in a git work tree (default: the current folder)
   --format FORMAT   text (default), markdown (a pull request comment) or json
-  --traces DIR      also compare the models requested in these trace files
+  --traces DIR      also compare the models requested in these trace files,
+                    and price that traffic under both configs
   --since TIME      with --traces: only requests since TIME (default: 7d;
                     ISO 8601, 30m, 1h, 2d, today)
   -h, --help        this help
@@ -63,17 +73,21 @@ export const planCommand: Command = {
       ]);
       const before = snapshotOrProblems(base.result, `the config at ${baseRef}`, dir);
       const after = snapshotOrProblems(head, 'the working tree config', dir);
-      const traced = tracesDir === undefined ? [] : await tracedModels(path.resolve(tracesDir), since);
-      const plan = planRouting(before, after, modelsToCompare([before, after], traced));
+      const traced = tracesDir === undefined ? undefined : await readTraffic(path.resolve(tracesDir), since, before, after);
+      const plan = planRouting(before, after, modelsToCompare([before, after], traced?.models ?? []));
       const sides = { base: `${baseRef} (${base.commit})`, head: after.commit === undefined ? 'working tree' : `working tree (${after.commit})` };
-      process.stdout.write(formatPlan(plan, sides, format));
+      process.stdout.write(formatPlan(plan, sides, format, traced?.cost));
       return routingChanged(plan) ? exitStatus.changed : exitStatus.unchanged;
     }),
 };
 
-/** The model names clients asked for since `since`. */
-async function tracedModels(dir: string, since: Date): Promise<string[]> {
+/** The model names clients asked for since `since`, and what that traffic costs under each config. */
+async function readTraffic(dir: string, since: Date, before: ConfigSnapshot, after: ConfigSnapshot): Promise<{ models: string[]; cost: CostReport }> {
   const models = new Set<string>();
-  for await (const record of new TraceReader({ dir, since })) if (record.model !== null) models.add(record.model);
-  return [...models];
+  const cost = new CostComparer({ prices: before.prices, targetOf: (record) => replayedTarget(before, record) }, { prices: after.prices, targetOf: (record) => replayedTarget(after, record) });
+  for await (const record of new TraceReader({ dir, since })) {
+    if (record.model !== null) models.add(record.model);
+    cost.add(record);
+  }
+  return { models: [...models], cost: cost.result() };
 }

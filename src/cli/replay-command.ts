@@ -3,7 +3,8 @@ import path from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { CommandError, exitStatus, formatOption, parseOptions, runReporting, snapshotOrProblems, stringOption, timeOption } from '../gitops/command-support.js';
 import { formatReplay } from '../gitops/format-replay.js';
-import { replayChanged, TraceReplayer } from '../gitops/replay-traces.js';
+import { CostComparer } from '../gitops/cost-change.js';
+import { recordedTarget, replayChanged, replayedTarget, TraceReplayer } from '../gitops/replay-traces.js';
 import { TraceReader } from '../traces/read-traces.js';
 import { resolveTracesDir } from '../traces/resolve-traces-dir.js';
 import type { Command } from './command.js';
@@ -13,8 +14,10 @@ const help = `Usage: switchboard replay [--traces DIR] [--since TIME] [--until T
 
 Re-routes recorded traffic through the working-tree config, offline (no
 request is sent anywhere), and reports how many requests would go to
-another first target, to which, which would now be refused, and how many
-tokens would move between providers (from each trace line's usage).
+another first target, to which, which would now be refused, how many
+tokens would move between providers (from each trace line's usage), and
+what that traffic costs per day per key, as recorded and as re-routed
+(both at the working tree's prices).
 
 Every trace line with a key and a model is replayed with its key and
 profile. The trace does not record whether the client picked the profile
@@ -57,11 +60,16 @@ export const replayCommand: Command = {
       const snapshot = snapshotOrProblems(await loadConfig(dir), 'the working tree config', dir);
 
       const replayer = new TraceReplayer(snapshot);
+      // Both sides at the working tree's prices, so the difference is the routing's alone.
+      const cost = new CostComparer({ prices: snapshot.prices, targetOf: recordedTarget }, { prices: snapshot.prices, targetOf: (record) => replayedTarget(snapshot, record) });
       const reader = new TraceReader({ dir: tracesDir, since, until });
-      for await (const record of reader) replayer.add(record);
+      for await (const record of reader) {
+        replayer.add(record);
+        cost.add(record);
+      }
       if (reader.skippedLines > 0) process.stderr.write(`switchboard replay: skipped ${reader.skippedLines} incomplete or corrupt trace line${reader.skippedLines === 1 ? '' : 's'}\n`);
       const report = replayer.result();
-      process.stdout.write(formatReplay(report, { tracesDir, since, configVersion: snapshot.version }, format));
+      process.stdout.write(formatReplay(report, { tracesDir, since, configVersion: snapshot.version }, format, cost.result()));
       return replayChanged(report) ? exitStatus.changed : exitStatus.unchanged;
     }),
 };

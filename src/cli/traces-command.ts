@@ -5,7 +5,7 @@ import { renderTrace } from '../traces/render-trace.js';
 import { resolveTracesDir } from '../traces/resolve-traces-dir.js';
 import { matchesFilters, parseStatusFilter, parseTimeArgument, type TraceFilters } from '../traces/trace-query.js';
 import type { TraceRecord, TraceRequestKind } from '../traces/trace-record.js';
-import { TraceStatsCollector, type StatsGrouping } from '../traces/trace-stats.js';
+import { statsGroupings, TraceStatsCollector, type StatsGrouping } from '../traces/trace-stats.js';
 import type { Command } from './command.js';
 
 const help = `Usage: switchboard traces <tail|search|show|stats> [options]
@@ -52,7 +52,8 @@ switchboard traces show ID [--full] [--format text|jsonl]
 
 switchboard traces stats [--by key|profile|model|provider|session|agent|kind] [filters]
   Request count, error rate, latency p50/p95/p99, time to first token
-  p50/p95 and token totals, overall or per group. Takes the search filters.
+  p50/p95, token totals and cost in US dollars (from each line's cost),
+  overall or per group. Takes the search filters.
 
 Examples:
   switchboard traces tail -f
@@ -62,6 +63,7 @@ Examples:
   switchboard traces stats --since today --by model
   switchboard traces stats --session 9d8c7b6a-5f4e --by agent
   switchboard traces search --kind compaction --since 1d
+  switchboard traces stats --by key --since 7d --format jsonl | jq '{key: .group, usd: .cost.usd}'
 `;
 
 const locationOptions = {
@@ -209,9 +211,8 @@ async function show(args: string[]): Promise<number> {
 
 async function stats(args: string[]): Promise<number> {
   const { values } = parse(args, { ...locationOptions, ...filterOptions, by: { type: 'string' }, format: { type: 'string' } });
-  const groupings: readonly StatsGrouping[] = ['key', 'profile', 'model', 'provider', 'session', 'agent', 'kind'];
   const by = text(values.by) as StatsGrouping | undefined;
-  if (by !== undefined && !groupings.includes(by)) throw new UsageError(`--by must be one of ${groupings.join(', ')}`);
+  if (by !== undefined && !statsGroupings.includes(by)) throw new UsageError(`--by must be one of ${statsGroupings.join(', ')}`);
   const format = outputFormat(text(values.format));
   const query = await readQuery(values);
   const collector = new TraceStatsCollector(by);

@@ -1,3 +1,4 @@
+import { checkTargets, type Report } from './check-profile.js';
 import { configProblem, type ConfigProblem } from './config-problem.js';
 import { didYouMean } from './did-you-mean.js';
 import { envReferences, isEnvSet } from './env-references.js';
@@ -68,6 +69,10 @@ function checkKeys(parsed: ParsedConfigFile, gateway: GatewayFile, profileNames:
   };
   for (const [name, key] of Object.entries(gateway.keys)) {
     profileProblem(['keys', name, 'profile'], name, key.profile);
+    if (key.budget_fallback !== undefined) {
+      const report: Report = (code, path, message) => problems.push(configProblem(code, parsed.file, positionOf(parsed, path), message));
+      checkTargets(key.budget_fallback, ['keys', name, 'budget_fallback'], `budget_fallback of key "${name}"`, new Set(Object.keys(gateway.providers)), report);
+    }
     (key.profiles ?? []).forEach((profile, index) => profileProblem(['keys', name, 'profiles', index], name, profile));
     const earlier = keyBySha256.get(key.sha256);
     if (earlier === undefined) {

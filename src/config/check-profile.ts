@@ -51,6 +51,7 @@ export function checkProfile(parsed: ParsedConfigFile, profile: ProfileFile, pro
     checkTargets(rule.to, ['rules', index, 'to'], `${label}`, providerNames, report);
   });
   if (profile.default !== undefined) checkTargets(profile.default, ['default'], 'the default', providerNames, report);
+  if (profile.budget_fallback !== undefined) checkTargets(profile.budget_fallback, ['budget_fallback'], 'budget_fallback', providerNames, report);
   checkShadowing(parsed, profile, regexes, report);
   (profile.tests ?? []).forEach((test, index) => {
     if (test.expect !== 'refused' && !parseTarget(test.expect)) {
@@ -60,9 +61,9 @@ export function checkProfile(parsed: ParsedConfigFile, profile: ProfileFile, pro
   return { problems, compilable: !problems.some((problem) => blocking.has(problem.code)) };
 }
 
-type Report = (code: Parameters<typeof configProblem>[0], path: DataPath, message: string) => void;
+export type Report = (code: Parameters<typeof configProblem>[0], path: DataPath, message: string) => void;
 
-function checkTargets(list: TargetList, path: DataPath, owner: string, providerNames: ReadonlySet<string> | undefined, report: Report): void {
+export function checkTargets(list: TargetList, path: DataPath, owner: string, providerNames: ReadonlySet<string> | undefined, report: Report): void {
   const texts = targetTexts(list);
   if (texts.length === 0) report('CFG_INVALID_TARGET', path, `${owner} has an empty target list; give at least one "provider/model"`);
   texts.forEach((text, index) => {

@@ -1,7 +1,7 @@
 import { ModelPattern } from '../routing/model-pattern.js';
 import { parseTarget } from '../routing/resolve-route.js';
-import type { CompiledProfile, CompiledRule, ListedModelEntry, Target } from './snapshot.js';
-import type { ProfileFile, RoutingRule, TargetList } from './types.js';
+import type { CompiledProfile, CompiledRule, ListedModelEntry, ResolvedBudget, Target } from './snapshot.js';
+import type { BudgetSettings, ProfileFile, RoutingRule, TargetList } from './types.js';
 
 /**
  * Compiles a profile that passed `checkProfile`: regexes built once, targets
@@ -15,7 +15,7 @@ export function compileProfile(name: string, file: string, profile: ProfileFile)
     if (rule.kind === 'exact' && !firstExactRule.has(rule.match)) firstExactRule.set(rule.match, rule.index);
   }
   const defaultTargets = profile.default === undefined ? undefined : compileTargets(profile.default);
-  const compiled: CompiledProfile = { name, file, rules, firstExactRule, listedModels: listedModels(profile, defaultTargets) };
+  const compiled: CompiledProfile = { name, file, rules, firstExactRule, listedModels: listedModels(profile, defaultTargets), ...budgetOf(profile) };
   return defaultTargets === undefined ? compiled : { ...compiled, defaultTargets };
 }
 
@@ -35,6 +35,24 @@ function listedModels(profile: ProfileFile, defaultTargets: readonly Target[] | 
   }
   if (defaultTargets?.[0]) add(defaultTargets[0].model);
   return [...entries.values()];
+}
+
+/** The `budget` and `budget_fallback` of a key or profile, compiled. */
+export function budgetOf(owner: { budget?: BudgetSettings | undefined; budget_fallback?: TargetList | undefined }): { budget?: ResolvedBudget; budgetFallback?: Target[] } {
+  const { budget, budget_fallback: fallback } = owner;
+  return {
+    ...(budget === undefined
+      ? {}
+      : {
+          budget: {
+            ...(budget.usd_per_day === undefined ? {} : { usdPerDay: budget.usd_per_day }),
+            ...(budget.usd_per_month === undefined ? {} : { usdPerMonth: budget.usd_per_month }),
+            ...(budget.tokens_per_day === undefined ? {} : { tokensPerDay: budget.tokens_per_day }),
+            warnAtPercent: budget.warn_at_percent ?? 80,
+          },
+        }),
+    ...(fallback === undefined ? {} : { budgetFallback: compileTargets(fallback) }),
+  };
 }
 
 function compileRule(rule: RoutingRule, index: number): CompiledRule {

@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { compileProfile } from './compile-profile.js';
+import { defaultPrices } from '../spend/default-prices.js';
+import { freeProviderEntry, PriceTable, priceEntries } from '../spend/price-table.js';
+import { budgetOf, compileProfile } from './compile-profile.js';
 import type { ConfigVersion } from './config-version.js';
 import { deepFreeze } from './deep-freeze.js';
 import { envReferences, resolveEnvReferences } from './env-references.js';
-import type { ConfigSnapshot, CompiledProfile, ResolvedKey, ResolvedProvider, ResolvedServer, ResolvedTraces } from './snapshot.js';
-import type { GatewayFile, KeySettings, ProfileFile, ProviderSettings, ServerSettings, TraceSettings } from './types.js';
+import type { ConfigSnapshot, CompiledProfile, ResolvedKey, ResolvedLimits, ResolvedProvider, ResolvedServer, ResolvedTraces } from './snapshot.js';
+import type { GatewayFile, KeySettings, LimitStoreSettings, PricingSettings, ProfileFile, ProviderSettings, ServerSettings, TraceSettings } from './types.js';
 
 /** The validated input of one load. */
 export interface SnapshotInput {
@@ -45,6 +47,8 @@ export function compileSnapshot(input: SnapshotInput): ConfigSnapshot {
     keysBySha256: new Map(keys.map((key) => [key.sha256, key])),
     keysByName: new Map(keys.map((key) => [key.name, key])),
     traces: resolveTraces(gateway.traces ?? {}, dir),
+    prices: compilePrices(gateway.pricing, gateway.providers),
+    limits: resolveLimits(gateway.limits ?? {}, env),
     source: { gateway, profiles: sources },
   };
   return deepFreeze(snapshot);
@@ -102,6 +106,26 @@ function resolveKey(name: string, settings: KeySettings): ResolvedKey {
     allowedProfiles: [...new Set([settings.profile, ...(settings.profiles ?? [])])],
     disabled: settings.disabled ?? false,
     limits: { ...settings.limits },
+    ...budgetOf(settings),
+  };
+}
+
+/** `pricing.models` first (they override), then free mock providers, then the built-in table. */
+export function compilePrices(pricing: PricingSettings | undefined, providers: GatewayFile['providers']): PriceTable {
+  const mocks = Object.entries(providers).filter(([, provider]) => provider.format === 'mock').map(([name]) => freeProviderEntry(name));
+  return new PriceTable([...priceEntries(pricing?.models ?? [], 'config', pricing?.usd_per_unit ?? 1), ...mocks, ...priceEntries(defaultPrices, 'built-in')]);
+}
+
+function resolveLimits(limits: LimitStoreSettings, env: NodeJS.ProcessEnv): ResolvedLimits {
+  const written = limits.store ?? 'memory';
+  return {
+    store: resolveEnvReferences(written, env) ?? written,
+    storeDisplay: written,
+    onStoreError: limits.on_store_error ?? 'allow',
+    storeTimeoutMs: limits.store_timeout_ms ?? 250,
+    leaseTtlMs: limits.lease_ttl_ms ?? 30_000,
+    timeZone: limits.time_zone ?? 'UTC',
+    keyPrefix: limits.key_prefix ?? 'switchboard',
   };
 }
 

@@ -3,6 +3,7 @@ import { checkGateway } from './check-gateway.js';
 import { checkListedModels } from './check-listed-models.js';
 import { checkProfile } from './check-profile.js';
 import { checkRoutingTests } from './check-routing-tests.js';
+import { checkSpend, type CheckedProfile } from './check-spend.js';
 import { compileProfile } from './compile-profile.js';
 import { compileSnapshot } from './compile-snapshot.js';
 import type { ConfigProblem } from './config-problem.js';
@@ -69,6 +70,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     stats.keys = Object.keys(gateway.keys).length;
   }
   const profiles = new Map<string, { file: string; profile: ProfileFile }>();
+  const checkedProfiles = new Map<string, CheckedProfile>();
   for (const source of profileFiles) {
     const parsed = parseConfigFile(source.file, source.content);
     const profile = validated<ProfileFile>(parsed, 'profile', problems);
@@ -79,12 +81,14 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     profiles.set(source.profile!, { file: source.file, profile });
     const compiled = compileProfile(source.profile!, path.join(absoluteDir, source.file), profile);
     problems.push(...checkListedModels(parsed, profile, compiled));
+    checkedProfiles.set(source.profile!, { parsed, profile, compiled });
     const tests = checkRoutingTests(parsed, profile, compiled);
     problems.push(...tests.problems);
     stats.routingTestsPassed += tests.passed;
     stats.routingTestsFailed += tests.problems.length;
   }
   stats.profiles = profileNames.size;
+  if (gatewayFile && gateway) problems.push(...checkSpend(gatewayFile, gateway, checkedProfiles));
 
   const sorted = sortProblems(uniqueProblems(problems));
   if (!gateway || sorted.some((problem) => problem.severity === 'error')) return { problems: sorted, stats };

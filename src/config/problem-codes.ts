@@ -32,6 +32,12 @@ export const configProblemCodes = {
   CFG_ENV_UNSET: 'An `${ENV_VAR}` reference names a variable that is not set (an error with `--strict`).',
   CFG_DUPLICATE_KEY_HASH: 'Two keys have the same `sha256`, so the gateway could not tell them apart.',
   CFG_ROUTING_TEST_FAILED: 'A routing test in a profile does not route where its `expect` says.',
+  // Spend
+  CFG_UNKNOWN_CURRENCY: '`pricing.currency` is not an ISO 4217 currency code, or a currency other than USD has no `usd_per_unit`.',
+  CFG_PRICE_MATCHER: 'A `pricing.models` entry needs exactly one of `target` and `target_regex`.',
+  CFG_TARGET_UNPRICED: 'A routed target has no price in `pricing.models` nor in the built-in table, so its requests cost nothing in traces (a warning).',
+  CFG_BUDGET_UNPRICED: 'A `usd_per_day` or `usd_per_month` budget covers a target without a price, so its spend could not be counted.',
+  CFG_INVALID_STORE: '`limits.store` is neither `memory` nor a `redis://` URL, or `limits.time_zone` is not an IANA time zone.',
 } as const;
 
 export type ConfigProblemCode = keyof typeof configProblemCodes;

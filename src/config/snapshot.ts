@@ -1,4 +1,5 @@
 import type { ModelPattern } from '../routing/model-pattern.js';
+import type { PriceTable } from '../spend/price-table.js';
 import type { GatewayFile, KeyLimits, ProviderFormat, ProfileFile } from './types.js';
 
 /**
@@ -24,6 +25,9 @@ export interface ConfigSnapshot {
   readonly keysBySha256: ReadonlyMap<string, ResolvedKey>;
   readonly keysByName: ReadonlyMap<string, ResolvedKey>;
   readonly traces: Readonly<ResolvedTraces>;
+  /** Prices of `provider/model` targets: `pricing.models`, the free mock providers, the built-in table. */
+  readonly prices: PriceTable;
+  readonly limits: Readonly<ResolvedLimits>;
   /** The parsed files as written, for `plan` and `explain`. */
   readonly source: { readonly gateway: GatewayFile; readonly profiles: ReadonlyMap<string, ProfileFile> };
 }
@@ -72,6 +76,30 @@ export interface ResolvedKey {
   allowedProfiles: readonly string[];
   disabled: boolean;
   limits: KeyLimits;
+  budget?: ResolvedBudget;
+  /** Targets once a budget of the key is used up; without them the request is refused. */
+  budgetFallback?: readonly Target[];
+}
+
+/** A key's or profile's `budget`, defaults applied. */
+export interface ResolvedBudget {
+  usdPerDay?: number;
+  usdPerMonth?: number;
+  tokensPerDay?: number;
+  warnAtPercent: number;
+}
+
+/** `limits:` of gateway.yaml, defaults applied. */
+export interface ResolvedLimits {
+  /** `memory`, or the Redis URL with `${ENV}` references resolved. */
+  store: string;
+  /** The store as written (a password stays an `${ENV}` reference), for logs and /status. */
+  storeDisplay: string;
+  onStoreError: 'allow' | 'refuse';
+  storeTimeoutMs: number;
+  leaseTtlMs: number;
+  timeZone: string;
+  keyPrefix: string;
 }
 
 export interface ResolvedTraces {
@@ -114,6 +142,9 @@ export interface CompiledProfile {
   defaultTargets?: readonly Target[];
   /** What `GET /v1/models` lists for the profile, in order: each rule's entries, then the default's model. */
   listedModels: readonly ListedModelEntry[];
+  budget?: ResolvedBudget;
+  /** Targets once a budget of the profile is used up; without them the request is refused. */
+  budgetFallback?: readonly Target[];
 }
 
 /** One entry of a profile's model list. */

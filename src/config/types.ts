@@ -18,6 +18,10 @@ export interface GatewayFile {
   keys: { [name: string]: KeySettings };
   /** Where trace files go and how they rotate. */
   traces?: TraceSettings;
+  /** Prices of provider models, checked before the built-in table (docs/cost.md). Each trace line's `cost` and the `usd_*` budgets come from these. */
+  pricing?: PricingSettings;
+  /** Where per-key limits and budgets are counted: in this process (one replica) or in Redis (shared by every replica). */
+  limits?: LimitStoreSettings;
 }
 
 /** Listening address and request limits. */
@@ -201,8 +205,133 @@ export interface KeySettings {
   disabled?: boolean;
   /** Per-key limits, counted per gateway instance. */
   limits?: KeyLimits;
+  /** Spend and token budget of this key, over calendar windows in `limits.time_zone`. */
+  budget?: BudgetSettings;
+  /** Where this key's requests go once a budget of the key is used up, instead of being refused with 429: `provider/model`, or a list tried in order. */
+  budget_fallback?: TargetList;
   /** Free text for reviewers: who holds the key. */
   description?: string;
+}
+
+/** A budget over calendar windows in `limits.time_zone`. Spend is counted when a request finishes, from the usage the provider reported. */
+export interface BudgetSettings {
+  /**
+   * US dollars per calendar day.
+   * @exclusiveMinimum 0
+   */
+  usd_per_day?: number;
+  /**
+   * US dollars per calendar month.
+   * @exclusiveMinimum 0
+   */
+  usd_per_month?: number;
+  /**
+   * Input plus output tokens per calendar day.
+   * @minimum 1
+   * @asType integer
+   */
+  tokens_per_day?: number;
+  /**
+   * Share of a budget, in percent, from which responses carry `x-switchboard-budget-warning` and trace lines a `budget` note.
+   * @exclusiveMinimum 0
+   * @maximum 100
+   * @default 80
+   */
+  warn_at_percent?: number;
+}
+
+/** Prices of provider models. */
+export interface PricingSettings {
+  /**
+   * ISO 4217 code of the prices below, e.g. `USD`, `EUR`. Any currency but `USD` needs `usd_per_unit`.
+   * @default "USD"
+   */
+  currency?: string;
+  /**
+   * US dollars per unit of `currency` (e.g. `1.08` for EUR), so costs and budgets stay in US dollars.
+   * @exclusiveMinimum 0
+   */
+  usd_per_unit?: number;
+  /** Prices by target, first match wins; they override the built-in table (src/spend/default-prices.ts). */
+  models: ModelPrice[];
+}
+
+/** The price of the models one entry matches, per million tokens in `pricing.currency`. Give exactly one of `target` and `target_regex`. */
+export interface ModelPrice {
+  /** `provider/model` as in rule targets; `*` matches any text, e.g. `openrouter/*`, `deepseek/deepseek-*`. */
+  target?: string;
+  /** A JavaScript regular expression over `provider/model`; anchor it yourself. */
+  target_regex?: string;
+  /**
+   * Prompt tokens that were neither read from nor written to the cache.
+   * @minimum 0
+   */
+  input: number;
+  /**
+   * Generated tokens (reasoning included unless `reasoning` is given).
+   * @minimum 0
+   */
+  output: number;
+  /**
+   * Prompt tokens read from the cache. Defaults to `input`.
+   * @minimum 0
+   */
+  cache_read?: number;
+  /**
+   * Prompt tokens written to the cache with a 5-minute lifetime (Anthropic's default; OpenAI and DeepSeek do not bill writes). Defaults to `input`.
+   * @minimum 0
+   */
+  cache_write_5m?: number;
+  /**
+   * Prompt tokens written to the cache with a 1-hour lifetime. Defaults to `cache_write_5m`.
+   * @minimum 0
+   */
+  cache_write_1h?: number;
+  /**
+   * Reasoning tokens, when the provider bills them apart from other output. Defaults to `output`.
+   * @minimum 0
+   */
+  reasoning?: number;
+  /** Free text for reviewers: where the price comes from. */
+  description?: string;
+}
+
+/** Where per-key limits and budgets are counted. */
+export interface LimitStoreSettings {
+  /**
+   * `memory` counts in this process (one replica; restarts reset the counters). `redis://[:password@]host:6379[/db]` shares counters between every replica; the password may be an `${ENV}` reference. Changing it takes a restart.
+   * @default "memory"
+   */
+  store?: string;
+  /**
+   * What a request meets when Redis does not answer within `store_timeout_ms`: `allow` serves it without limits (a log line and `switchboard_limit_store_errors_total` say so), `refuse` answers 503.
+   * @default "allow"
+   */
+  on_store_error?: 'allow' | 'refuse';
+  /**
+   * Longest wait for one Redis command before `on_store_error` applies.
+   * @minimum 10
+   * @default 250
+   * @asType integer
+   */
+  store_timeout_ms?: number;
+  /**
+   * Lifetime of a concurrency slot in Redis; renewed every third of it while the request runs, so a slot of a gateway that died frees itself within this time.
+   * @minimum 1000
+   * @default 30000
+   * @asType integer
+   */
+  lease_ttl_ms?: number;
+  /**
+   * IANA time zone of the calendar days and months of budgets and `tokens_per_day`, e.g. `Europe/Berlin`.
+   * @default "UTC"
+   */
+  time_zone?: string;
+  /**
+   * Prefix of every Redis key, so several gateways can share one Redis.
+   * @default "switchboard"
+   */
+  key_prefix?: string;
 }
 
 /** Per-key limits, counted in memory per gateway instance. */
@@ -293,6 +422,10 @@ export interface ProfileFile {
   default?: TargetList;
   /** Routing cases that `switchboard check` runs, so a pull request proves what it changes. */
   tests?: RoutingTest[];
+  /** Spend and token budget shared by every key while it uses this profile, over calendar windows in `limits.time_zone`. */
+  budget?: BudgetSettings;
+  /** Where requests go once a budget of this profile is used up, instead of being refused with 429. */
+  budget_fallback?: TargetList;
 }
 
 /** A target `provider/model`, split at the first `/`; or a list of them tried in order on failure. */

@@ -29,6 +29,8 @@ export const errorCodes = {
   SB_LIMIT_CONCURRENCY: { status: 429, type: 'rate_limit_error', retryable: true, summary: 'The key has reached its max_concurrent requests.' },
   SB_LIMIT_RATE: { status: 429, type: 'rate_limit_error', retryable: true, summary: 'The key has reached its requests_per_minute.' },
   SB_LIMIT_TOKENS: { status: 429, type: 'rate_limit_error', retryable: true, summary: 'The key has used its tokens_per_day.' },
+  SB_BUDGET_EXHAUSTED: { status: 429, type: 'rate_limit_error', retryable: false, summary: 'A budget (usd_per_day, usd_per_month, tokens_per_day) of the key or its profile is used up and no budget_fallback is set; the message names it and when it resets.' },
+  SB_LIMIT_STORE_UNAVAILABLE: { status: 503, type: 'overloaded_error', retryable: true, summary: 'The shared limit store (limits.store) did not answer and limits.on_store_error is refuse.' },
   // Upstream
   SB_UPSTREAM_HTTP: { status: 502, type: 'api_error', retryable: false, summary: 'The upstream provider answered with an error; its status and message are relayed.' },
   SB_UPSTREAM_CONNECT: { status: 502, type: 'api_error', retryable: true, summary: 'The upstream provider could not be reached.' },

@@ -1,3 +1,5 @@
+import type { CostReport } from './cost-change.js';
+import { costJson, costMarkdownLines, costTextLines } from './format-cost.js';
 import { describeOutcome } from './route-outcome.js';
 import { describeChange, routingChanged, type RoutingPlan } from './routing-plan.js';
 
@@ -12,14 +14,15 @@ export interface PlanSides {
   head: string;
 }
 
-export function formatPlan(plan: RoutingPlan, sides: PlanSides, format: ReportFormat): string {
+/** `cost`: the traced traffic priced under both sides, when the plan read traces. */
+export function formatPlan(plan: RoutingPlan, sides: PlanSides, format: ReportFormat, cost?: CostReport): string {
   switch (format) {
     case 'text':
-      return planText(plan, sides);
+      return planText(plan, sides, cost);
     case 'markdown':
-      return planMarkdown(plan, sides);
+      return planMarkdown(plan, sides, cost);
     case 'json':
-      return `${JSON.stringify({ base: sides.base, head: sides.head, routing_changed: routingChanged(plan), ...plan }, null, 2)}\n`;
+      return `${JSON.stringify({ base: sides.base, head: sides.head, routing_changed: routingChanged(plan), ...plan, ...(cost ? { cost: costJson(cost) } : {}) }, null, 2)}\n`;
     default: {
       const unreachable: never = format;
       throw new Error(`unknown format ${String(unreachable)}`);
@@ -52,7 +55,7 @@ function summary(plan: RoutingPlan): string {
   return `${routes} change for ${keys.size} key${keys.size === 1 ? '' : 's'} (${checked}).`;
 }
 
-function planText(plan: RoutingPlan, sides: PlanSides): string {
+function planText(plan: RoutingPlan, sides: PlanSides, cost: CostReport | undefined): string {
   const lines = [`Routing plan: ${sides.base} -> ${sides.head}`, ''];
   if (plan.changes.length > 0) {
     lines.push('Route changes:');
@@ -65,12 +68,15 @@ function planText(plan: RoutingPlan, sides: PlanSides): string {
     for (const line of inventory) lines.push(`  ${line}`);
     lines.push('');
   }
+  if (cost) lines.push(...costTextLines(cost), '');
   lines.push(summary(plan));
   return `${lines.join('\n')}\n`;
 }
 
-function planMarkdown(plan: RoutingPlan, sides: PlanSides): string {
+function planMarkdown(plan: RoutingPlan, sides: PlanSides, cost: CostReport | undefined): string {
   const lines = ['### Switchboard routing plan', '', `\`${sides.base}\` → \`${sides.head}\`: ${summary(plan)}`, ''];
+  // The cost is what a reviewer weighs first: it goes above the route table.
+  if (cost) lines.push(...costMarkdownLines(cost));
   if (plan.changes.length > 0) {
     lines.push('| key | model | before | after |', '|---|---|---|---|');
     for (const change of plan.changes) {

@@ -1,3 +1,5 @@
+import type { CostReport } from './cost-change.js';
+import { costJson, costMarkdownLines, costTextLines } from './format-cost.js';
 import type { ReportFormat } from './format-plan.js';
 import type { ReplayMove, ReplayReport } from './replay-traces.js';
 
@@ -8,14 +10,14 @@ export interface ReplayContext {
   configVersion: string;
 }
 
-export function formatReplay(report: ReplayReport, context: ReplayContext, format: ReportFormat): string {
+export function formatReplay(report: ReplayReport, context: ReplayContext, format: ReportFormat, cost: CostReport): string {
   switch (format) {
     case 'text':
-      return replayText(report, context);
+      return `${replayText(report, context)}\n${costTextLines(cost).join('\n')}\n`;
     case 'markdown':
-      return replayMarkdown(report, context);
+      return `${replayMarkdown(report, context)}${costMarkdownLines(cost).join('\n')}\n`;
     case 'json':
-      return `${JSON.stringify({ traces: context.tracesDir, since: context.since?.toISOString() ?? null, config: context.configVersion, ...report }, null, 2)}\n`;
+      return `${JSON.stringify({ traces: context.tracesDir, since: context.since?.toISOString() ?? null, config: context.configVersion, ...report, cost: costJson(cost) }, null, 2)}\n`;
     default: {
       const unreachable: never = format;
       throw new Error(`unknown format ${String(unreachable)}`);

@@ -73,7 +73,7 @@ export class TraceReplayer {
     if (before === undefined) return void report.skipped.not_routed++;
     report.replayed++;
 
-    const profile = this.#profileFor(record.key, record.profile);
+    const profile = replayProfile(this.#snapshot, record.key, record.profile);
     const outcome = routeOutcome(this.#snapshot, record.key, profile, record.model);
     const after = outcome.kind === 'routed' ? outcome.targets[0]! : refused;
     if (after === before) return void report.unchanged++;
@@ -104,18 +104,25 @@ export class TraceReplayer {
       provider_tokens: [...this.#providerTokens.values()].sort((a, b) => b.tokens.input + b.tokens.output - (a.tokens.input + a.tokens.output)),
     };
   }
+}
 
-  /**
-   * The trace does not say whether the client sent `x-switchboard-profile`.
-   * A recorded profile the key may still pick per request (other than its
-   * own) is taken as picked; otherwise the request uses the key's profile
-   * in the new config, so a key moved to another profile moves its traffic.
-   */
-  #profileFor(keyName: string, recorded: string | null): string | undefined {
-    const key = this.#snapshot.keysByName.get(keyName);
-    if (!key || recorded === null || recorded === key.profile) return undefined;
-    return key.allowedProfiles.includes(recorded) ? recorded : undefined;
-  }
+/**
+ * The trace does not say whether the client sent `x-switchboard-profile`.
+ * A recorded profile the key may still pick per request (other than its
+ * own) is taken as picked; otherwise the request uses the key's profile
+ * in the new config, so a key moved to another profile moves its traffic.
+ */
+export function replayProfile(snapshot: ConfigSnapshot, keyName: string, recorded: string | null): string | undefined {
+  const key = snapshot.keysByName.get(keyName);
+  if (!key || recorded === null || recorded === key.profile) return undefined;
+  return key.allowedProfiles.includes(recorded) ? recorded : undefined;
+}
+
+/** The first target `snapshot` routes a recorded request to, `refused`, or undefined for a line without key or model. */
+export function replayedTarget(snapshot: ConfigSnapshot, record: TraceRecord): string | undefined {
+  if (!record.key || !record.model) return undefined;
+  const outcome = routeOutcome(snapshot, record.key, replayProfile(snapshot, record.key, record.profile), record.model);
+  return outcome.kind === 'routed' ? outcome.targets[0]! : refused;
 }
 
 /**
@@ -124,7 +131,7 @@ export class TraceReplayer {
  * reached routing (bad request, rate limit, draining...). The first attempt
  * is the rule's first target even when a fallback answered.
  */
-function recordedTarget(record: TraceRecord): string | undefined {
+export function recordedTarget(record: TraceRecord): string | undefined {
   // Lines from older writers may lack fields; a missing field reads like null.
   if (!record.rule) return refusedByConfig.has(record.error?.code ?? '') ? refused : undefined;
   const first = record.attempts?.[0]?.target;

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BudgetStatus } from '../limits/admission.js';
 import type { FinishedRequest } from '../pipeline/finished-request.js';
 
 /** Live values the metrics read when scraped. */
@@ -9,6 +10,10 @@ export interface MetricSources {
   providerUp(): Record<string, boolean>;
   /** Requests on each provider's connections and waiting for one. */
   poolUsage(): Record<string, { active: number; queued: number }>;
+  /** Whether the limit store answers (always true for the in-process store). */
+  limitStoreUp(): boolean;
+  /** Budget readings, read from the limit store at scrape time. */
+  budgets(): Promise<BudgetStatus[]>;
 }
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -27,6 +32,8 @@ export class GatewayMetrics {
   private readonly attempts = new Counter({ name: 'switchboard_upstream_attempts_total', help: 'Upstream attempts by provider and result (ok, error, skipped).', labelNames: ['provider', 'result'], registers: [this.registry] });
   private readonly fallbacks = new Counter({ name: 'switchboard_fallbacks_total', help: 'Requests served by a target other than the first of their rule.', labelNames: ['profile', 'rule'], registers: [this.registry] });
   private readonly tokens = new Counter({ name: 'switchboard_tokens_total', help: 'Tokens by key, provider and kind (input, output, cache_read, cache_write, reasoning).', labelNames: ['key', 'provider', 'kind'], registers: [this.registry] });
+  private readonly cost = new Counter({ name: 'switchboard_cost_usd_total', help: 'US dollars spent by key and provider, from reported usage and the price table.', labelNames: ['key', 'provider'], registers: [this.registry] });
+  private readonly storeErrors = new Counter({ name: 'switchboard_limit_store_errors_total', help: 'Limit store calls that failed or timed out, by operation (admit, settle, renew, read).', labelNames: ['operation'], registers: [this.registry] });
   private readonly reloads = new Counter({ name: 'switchboard_config_reloads_total', help: 'Config reload attempts by result (applied, unchanged, refused).', labelNames: ['result'], registers: [this.registry] });
 
   constructor(sources: MetricSources) {
@@ -63,6 +70,30 @@ export class GatewayMetrics {
     };
     usageGauge('switchboard_upstream_active_requests', 'Requests holding one of the provider\'s pooled connections.', 'active');
     usageGauge('switchboard_upstream_queued_requests', 'Requests waiting for a free connection to the provider (bounded by max_pending and timeouts.queue_ms).', 'queued');
+    read('switchboard_limit_store_up', '1 while the limit store (limits.store) answers.', 'gauge', () => (sources.limitStoreUp() ? 1 : 0));
+    // The three budget gauges of one scrape share one read of the store.
+    let lastRead: { at: number; budgets: Promise<BudgetStatus[]> } | undefined;
+    const budgets = (): Promise<BudgetStatus[]> => {
+      const now = Date.now();
+      if (!lastRead || now - lastRead.at > 1000) lastRead = { at: now, budgets: sources.budgets().catch(() => []) };
+      return lastRead.budgets;
+    };
+    const budgetGauge = (name: string, help: string, value: (budget: BudgetStatus) => number): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['scope', 'name', 'budget'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          // A store that does not answer leaves the budget gauges empty for this scrape; the error counter says why.
+          for (const budget of await budgets()) this.set({ scope: budget.scope, name: budget.name, budget: budget.budget }, value(budget));
+        },
+      });
+    };
+    budgetGauge('switchboard_budget_limit', 'Budget per key or profile in its window (US dollars or tokens).', (budget) => budget.limit);
+    budgetGauge('switchboard_budget_used', 'Spent in the current window (US dollars or tokens).', (budget) => budget.used);
+    budgetGauge('switchboard_budget_remaining', 'Left in the current window (US dollars or tokens).', (budget) => budget.remaining);
     new Gauge({
       name: 'switchboard_provider_up',
       help: '1 while a provider is not marked down by its circuit breaker.',
@@ -80,8 +111,12 @@ export class GatewayMetrics {
    * are kept here, found by one string key instead. Bounded by the config (see the class comment).
    */
   private readonly requestChildren = new Map<string, { inc(value?: number): void }>();
-  private readonly tokenChildren = new Map<string, Record<'input' | 'output' | 'cacheRead' | 'cacheWrite' | 'reasoning', { inc(value: number): void }>>();
+  private readonly tokenChildren = new Map<string, Record<'input' | 'output' | 'cacheRead' | 'cacheWrite' | 'reasoning' | 'cost', { inc(value: number): void }>>();
   private readonly timingChildren = new Map<string, { duration: { observe(value: number): void }; ttft: { observe(value: number): void } }>();
+
+  recordStoreError(operation: string): void {
+    this.storeErrors.inc({ operation });
+  }
 
   recordReload(result: 'applied' | 'unchanged' | 'refused'): void {
     this.reloads.inc({ result });
@@ -125,7 +160,7 @@ export class GatewayMetrics {
       let tokens = this.tokenChildren.get(tokenKey);
       if (!tokens) {
         const child = (kind: string): { inc(value: number): void } => this.tokens.labels({ key, provider, kind });
-        tokens = { input: child('input'), output: child('output'), cacheRead: child('cache_read'), cacheWrite: child('cache_write'), reasoning: child('reasoning') };
+        tokens = { input: child('input'), output: child('output'), cacheRead: child('cache_read'), cacheWrite: child('cache_write'), reasoning: child('reasoning'), cost: this.cost.labels({ key, provider }) };
         this.tokenChildren.set(tokenKey, tokens);
       }
       tokens.input.inc(usage.inputTokens);
@@ -133,6 +168,7 @@ export class GatewayMetrics {
       if (usage.cacheReadTokens) tokens.cacheRead.inc(usage.cacheReadTokens);
       if (usage.cacheWriteTokens) tokens.cacheWrite.inc(usage.cacheWriteTokens);
       if (usage.reasoningTokens) tokens.reasoning.inc(usage.reasoningTokens);
+      if (outcome.cost && outcome.cost.usd > 0) tokens.cost.inc(outcome.cost.usd);
     }
   }
 }

@@ -49,6 +49,8 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
           reasoning: usage.reasoningTokens ?? 0,
         }
       : null,
+    cost: outcome.cost && { ...outcome.cost, ...(outcome.usageEstimated ? { estimated: true as const } : {}) },
+    ...(outcome.budget ? { budget: outcome.budget } : {}),
     warnings: outcome.warnings,
   };
   if (settings.capture === 'full') {

@@ -2,6 +2,7 @@ import type { CanonicalRequest, CanonicalResponse, Usage, WireFormat } from '../
 import type { CompiledProfile, ConfigSnapshot, ResolvedKey } from '../config/snapshot.js';
 import type { ProviderFormat } from '../config/types.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
+import type { UsageCost } from '../spend/cost-of-usage.js';
 import type { ClientHeaders } from '../upstream/upstream-request.js';
 
 /** The API a client called and how it reached the gateway. */
@@ -72,6 +73,12 @@ export interface RequestOutcome {
   error: { type: string; code: string; message: string } | null;
   stopReason: string | null;
   usage: Usage | null;
+  /** True when the gateway estimated (part of) the usage: a stream that ended before the provider reported it. */
+  usageEstimated: boolean;
+  /** The cost of `usage` at the answering target's price; null without usage or without a price. */
+  cost: UsageCost | null;
+  /** Budget notes for the trace: warnings past `warn_at_percent`, and the fallback taken when a budget was used up. */
+  budget: { warnings: string[]; fallback: string | null } | null;
   warnings: string[];
   /** The response body as sent, for non-streamed answers. */
   response: unknown;
@@ -92,6 +99,9 @@ export function emptyOutcome(): RequestOutcome {
     error: null,
     stopReason: null,
     usage: null,
+    usageEstimated: false,
+    cost: null,
+    budget: null,
     warnings: [],
     response: undefined,
     assembled: undefined,

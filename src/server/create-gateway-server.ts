@@ -6,6 +6,8 @@ import type { ConfigSnapshot } from '../config/snapshot.js';
 import type { RequestKind } from '../traces/client-identity.js';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { getCodec } from '../formats/index.js';
+import type { AdmissionTicket } from '../limits/admission.js';
+import { needsAdmission } from '../limits/admission-plan.js';
 import { authenticate, type Caller } from './authenticate.js';
 import type { GatewayState } from './gateway-state.js';
 import { inboundFormatOf } from './inbound.js';
@@ -36,6 +38,8 @@ export interface RequestContext {
   kind?: RequestKind;
   /** Set on the Responses WebSocket upgrade, so a refused upgrade's trace line says so. */
   transport?: 'websocket';
+  /** Set when a limit or budget applies to the caller: settled once when the request ends. */
+  admission?: AdmissionTicket;
 }
 
 declare module 'fastify' {
@@ -109,9 +113,17 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
     if (state.draining) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
     // Refused before the body is read: a flood of bad keys costs a hash each, no parsing, no upstream call.
     context.caller = authenticate(snapshot, request.headers);
+    // A WebSocket connection is admitted frame by frame (responses-websocket-connection.ts), not as one request.
     if (upgrade) return;
-    const release = state.limiter.admit(context.caller.key);
-    reply.raw.once('close', release);
+    const { key, profile } = context.caller;
+    if (needsAdmission(key, profile)) {
+      const ticket = await state.admission.admit(context.id, key, profile, snapshot.limits);
+      context.admission = ticket;
+      // A model request settles its ticket with its cost once it is recorded; anything else (refusals, model lists) here.
+      reply.raw.once('close', () => {
+        if (!context.handled) ticket.settle(null, null);
+      });
+    }
     const declared = Number(request.headers['content-length']);
     if (declared > snapshot.server.bodyLimitBytes) throw tooLarge(snapshot.server.bodyLimitBytes);
   });
@@ -139,6 +151,9 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
     .header('x-switchboard-config', (context?.snapshot ?? state.store.current).version);
   if (context) reply.header('x-switchboard-request-id', context.id);
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
+  // A 429 that waiting a few seconds cannot fix (a used-up budget): the Anthropic and OpenAI SDKs, and
+  // Claude Code through them, honour this header and show the message instead of retrying for minutes.
+  if (error.status === 429 && !error.retryable) reply.header('x-should-retry', 'false');
   // HEAD and the like get the status alone.
   void reply.send(request.method === 'HEAD' ? undefined : getCodec(format).encodeError(error));
   if (context && !context.handled) {

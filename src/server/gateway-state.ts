@@ -1,5 +1,5 @@
 import type { ConfigStore } from '../config/config-store.js';
-import type { KeyLimiter } from '../limits/key-limiter.js';
+import type { Admission } from '../limits/admission.js';
 import type { Logger } from '../log/logger.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { FinishedRequest } from '../pipeline/finished-request.js';
@@ -12,12 +12,13 @@ export interface GatewayState {
   pool: DispatcherPool;
   health: ProviderHealth;
   logger: Logger;
-  limiter: KeyLimiter;
+  /** Per-key limits and key and profile budgets, counted in the configured store. */
+  admission: Admission;
   metrics: GatewayMetrics;
   /** Called once per request when it ends (success, error or client abort): writes the trace line and the metrics. */
   recordRequest(finished: FinishedRequest): void;
-  /** Extra `/status` fields from parts the server does not own (traces, limits). */
-  statusExtras(): Record<string, unknown>;
+  /** Extra `/status` fields from parts the server does not own (traces, limits, budgets). */
+  statusExtras(): Promise<Record<string, unknown>>;
   /** Set when SIGTERM arrived: new requests get 503, `/readyz` fails. */
   draining: boolean;
   /** Requests in flight (streams included). */

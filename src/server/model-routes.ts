@@ -52,7 +52,7 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
     },
     context.snapshot.server.sendTimeoutMs,
   );
-  await serveRoutedRequest(state, modelRequest, client, identityOf(context));
+  await serveRoutedRequest(state, modelRequest, client, identityOf(context), context.admission);
 }
 
 /**
@@ -105,7 +105,7 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   context.kind = client.kind;
   context.stream = body.stream === true;
   if (typeof body.model === 'string' && body.model !== '' && modelNameProblem(body.model) === undefined) context.model = body.model;
-  const { model, route } = routeModel(context.caller!.profile, body.model);
+  const { model, route } = routeModel(context.caller!.profile, body.model, context.admission?.fallback);
   return { context, body, model, route };
 }
 

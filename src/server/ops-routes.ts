@@ -35,7 +35,7 @@ export function registerOpsRoutes(app: FastifyInstance, state: GatewayState): vo
         }),
       ),
       circuit_breakers: state.health.snapshot(),
-      ...state.statusExtras(),
+      ...(await state.statusExtras()),
     };
   });
 

@@ -1,4 +1,4 @@
-import type { CompiledProfile } from '../config/snapshot.js';
+import type { CompiledProfile, Target } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ClientResponse } from '../pipeline/client-response.js';
 import type { FinishedRequest } from '../pipeline/finished-request.js';
@@ -6,6 +6,7 @@ import { handleModelRequest } from '../pipeline/handle-model-request.js';
 import { emptyOutcome, type ModelRequest, type RequestOutcome } from '../pipeline/model-request.js';
 import { modelNameProblem } from '../routing/model-name.js';
 import { resolveRoute, type RouteDecision } from '../routing/resolve-route.js';
+import type { AdmissionTicket } from '../limits/admission.js';
 import type { ClientIdentity } from '../traces/client-identity.js';
 import type { GatewayState } from './gateway-state.js';
 
@@ -22,8 +23,11 @@ export function parseJsonObject(raw: unknown, what: string): Record<string, unkn
   return parsed as Record<string, unknown>;
 }
 
-/** The route for a request's `model`; a request without one, or with a model no rule matches, is refused. */
-export function routeModel(profile: CompiledProfile, model: unknown): { model: string; route: RouteDecision } {
+/**
+ * The route for a request's `model`; a request without one, or with a model no rule matches, is refused.
+ * A used-up budget with a `budget_fallback` keeps the rule (for the trace) but sends the request to the fallback targets.
+ */
+export function routeModel(profile: CompiledProfile, model: unknown, budgetFallback?: { targets: readonly Target[] }): { model: string; route: RouteDecision } {
   if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');
   const problem = modelNameProblem(model);
   if (problem !== undefined) throw new GatewayError('SB_REQUEST_INVALID', problem);
@@ -31,24 +35,30 @@ export function routeModel(profile: CompiledProfile, model: unknown): { model: s
   if (!route) {
     throw new GatewayError('SB_ROUTE_NO_MATCH', `model "${model}" matches no rule of profile "${profile.name}", and the profile has no default`);
   }
-  return { model, route };
+  return { model, route: budgetFallback ? { ...route, targets: budgetFallback.targets } : route };
 }
 
 /**
  * Runs one routed request through the pipeline, counted in flight (the drain
  * waits for it), and records its trace line. Both transports serve requests
- * through here: an HTTP request, or one `response.create` frame.
+ * through here: an HTTP request, or one `response.create` frame. The request's
+ * admission ticket (when a limit or budget applies) is settled once, when the
+ * request is over: retries and fallbacks inside it are one request.
  */
-export async function serveRoutedRequest(state: GatewayState, request: ModelRequest, client: ClientResponse, identity: ClientIdentity): Promise<RequestOutcome> {
+export async function serveRoutedRequest(state: GatewayState, request: ModelRequest, client: ClientResponse, identity: ClientIdentity, ticket?: AdmissionTicket): Promise<RequestOutcome> {
+  if (ticket && ticket.warnings.length > 0) client.setHeader('x-switchboard-budget-warning', ticket.warnings.join('; '));
   state.inFlight++;
   if (request.stream) state.inFlightStreams++;
+  let outcome: RequestOutcome | undefined;
   try {
-    const outcome = await handleModelRequest(request, client, state);
+    outcome = await handleModelRequest(request, client, state);
+    if (ticket && (ticket.warnings.length > 0 || ticket.fallback)) outcome.budget = { warnings: [...ticket.warnings], fallback: ticket.fallback?.budget ?? null };
     recordServed(state, request, client, identity, outcome);
     return outcome;
   } finally {
     state.inFlight--;
     if (request.stream) state.inFlightStreams--;
+    ticket?.settle(outcome?.usage ?? null, outcome?.cost ?? null);
   }
 }
 

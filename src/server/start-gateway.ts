@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigStore } from '../config/config-store.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
 import { watchConfig, type ConfigWatcher } from '../config/watch-config.js';
-import { KeyLimiter } from '../limits/key-limiter.js';
+import { Admission } from '../limits/admission.js';
+import { createCounterStore } from '../limits/create-counter-store.js';
 import type { Logger } from '../log/logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { buildTraceRecord } from '../pipeline/build-trace-record.js';
+import { priceOutcome } from '../pipeline/price-outcome.js';
 import { settleOutcome } from '../pipeline/settle-outcome.js';
 import { TraceWriter } from '../traces/trace-writer.js';
 import { DispatcherPool } from '../upstream/dispatcher-pool.js';
@@ -41,19 +43,38 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const traces = new TraceWriter(snapshot.traces, { onProblem: (message) => logger.log('error', 'trace writing problem; serving continues', { problem: message }) });
   const pool = new DispatcherPool();
   const health = new ProviderHealth();
-  const limiter = new KeyLimiter();
+  let storeUp = snapshot.limits.store === 'memory';
+  const counterStore = await createCounterStore(snapshot.limits, logger, (up) => (storeUp = up));
+  const storeErrorLog = new Map<string, number>();
+  const admission = new Admission(counterStore, {
+    storeError(operation, error, allowed) {
+      metrics.recordStoreError(operation);
+      // One line per operation per 10 s: an outage must not turn into a log line per request.
+      const now = Date.now();
+      if ((storeErrorLog.get(operation) ?? 0) > now - 10_000) return;
+      storeErrorLog.set(operation, now);
+      logger.log(allowed ? 'warn' : 'error', allowed ? 'limit store failed; serving without limits (limits.on_store_error: allow)' : 'limit store failed; refusing requests (limits.on_store_error: refuse)', {
+        operation,
+        store: store.current.limits.storeDisplay,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    },
+  });
+  const budgetStatus = () => admission.status(store.current.keysByName.values(), store.current.profiles.values(), store.current.limits);
   const metrics = new GatewayMetrics({
     inFlight: () => state.inFlight,
     inFlightStreams: () => state.inFlightStreams,
     traceStats: () => traces.stats(),
     poolUsage: () => pool.usage(),
     providerUp: () => Object.fromEntries([...store.current.providers.keys()].map((name) => [name, health.snapshot()[name]?.state !== 'down'])),
+    limitStoreUp: () => storeUp,
+    budgets: budgetStatus,
   });
   const state: GatewayState = {
     store,
     pool,
     health,
-    limiter,
+    admission,
     metrics,
     logger,
     draining: false,
@@ -64,9 +85,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // Bookkeeping after the answer went out: a failure here must never reach the request.
       try {
         settleOutcome(finished);
-        const usage = finished.outcome.usage;
-        const key = finished.keyName === null ? undefined : store.current.keysByName.get(finished.keyName);
-        if (usage && key) limiter.recordTokens(key, usage.inputTokens + usage.outputTokens);
+        // Priced at the prices in force when the request ends: a price change applies from the next finished request.
+        priceOutcome(finished, store.current.prices);
         metrics.recordRequest(finished);
         const settings = store.current.traces;
         if (settings.enabled) traces.write(buildTraceRecord(finished, settings));
@@ -74,13 +94,25 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         logger.log('error', 'could not record a finished request', { id: finished.id, error: error instanceof Error ? error.message : String(error) });
       }
     },
-    statusExtras: () => ({ traces: traces.stats(), limits: limiter.snapshot() }),
+    async statusExtras() {
+      const settings = store.current.limits;
+      const limits = { store: settings.storeDisplay, store_up: storeUp, time_zone: settings.timeZone };
+      try {
+        const [keys, budgets] = await Promise.all([admission.keyCounters(store.current.keysByName.values(), settings), budgetStatus()]);
+        return { traces: traces.stats(), limits: { ...limits, keys }, budgets };
+      } catch (error) {
+        return { traces: traces.stats(), limits, budgets: null, budgets_error: error instanceof Error ? error.message : String(error) };
+      }
+    },
   };
   store.onReloadResult((result) => metrics.recordReload(result));
   store.onSwap((next) => {
     traces.reconfigure(next.traces);
     pool.retainOnly(new Set(next.providers.keys()));
     app.server.keepAliveTimeout = next.server.keepAliveTimeoutMs;
+    if (next.limits.store !== snapshot.limits.store) {
+      logger.log('warn', 'limits.store changes take effect on restart', { store: next.limits.storeDisplay, serving_with: snapshot.limits.storeDisplay });
+    }
     if (next.server.port !== snapshot.server.port || next.server.host !== snapshot.server.host) {
       logger.log('warn', 'server.host and server.port changes take effect on restart', { host: next.server.host, port: next.server.port });
     }
@@ -108,6 +140,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       clearInterval(closeIdle);
       clearTimeout(force);
       await pool.close();
+      await counterStore.close();
       await traces.close();
       logger.log('info', 'stopped', { traces: traces.stats() });
     })();

@@ -38,7 +38,7 @@ function formatRow(cells: readonly string[]): string {
 
 /** `traces stats` as a table: one row per group. */
 export function formatStatsTable(stats: TraceStats[], by: string | undefined): string {
-  const head = [by ?? '', 'REQUESTS', 'ERRORS', 'LATENCY p50/p95/p99', 'TTFT p50/p95', 'TOKENS in/out/cache-read/cache-write/reasoning'];
+  const head = [by ?? '', 'REQUESTS', 'ERRORS', 'LATENCY p50/p95/p99', 'TTFT p50/p95', 'TOKENS in/out/cache-read/cache-write/reasoning', 'COST'];
   const rows = stats.map((group) => [
     group.group,
     String(group.requests),
@@ -46,10 +46,18 @@ export function formatStatsTable(stats: TraceStats[], by: string | undefined): s
     group.latencyMs ? `${formatDuration(group.latencyMs.p50)} / ${formatDuration(group.latencyMs.p95)} / ${formatDuration(group.latencyMs.p99)}` : '-',
     group.ttftMs ? `${formatDuration(group.ttftMs.p50)} / ${formatDuration(group.ttftMs.p95)}` : '-',
     [group.tokens.input, group.tokens.output, group.tokens.cacheRead, group.tokens.cacheWrite, group.tokens.reasoning].map(compactNumber).join(' / '),
+    `${formatUsd(group.cost.usd)}${group.cost.unpriced > 0 ? ` (+${group.cost.unpriced} unpriced)` : ''}`,
   ]);
   const table = by === undefined ? [head.slice(1), ...rows.map((row) => row.slice(1))] : [head.map((cell, index) => (index === 0 ? cell.toUpperCase() : cell)), ...rows];
   const widths = table[0]!.map((_, index) => Math.max(...table.map((row) => row[index]!.length)));
   return `${table.map((row) => row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]!))).join('  ')).join('\n')}\n`;
+}
+
+/** `$41.20`; amounts under a dollar keep four decimals (`$0.0390`) so small requests do not read as free. */
+export function formatUsd(usd: number): string {
+  const sign = usd < 0 ? '-' : '';
+  const amount = Math.abs(usd);
+  return `${sign}$${amount >= 1 || amount === 0 ? amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : amount.toFixed(4)}`;
 }
 
 /** 950, 12.3k, 4.56M. */

@@ -35,6 +35,8 @@ export function serializeTrace(record: TraceRecord, options: SerializeOptions): 
   }
   // One attempt says nothing that provider/status/error do not; keep lines short.
   if (!Array.isArray(record.attempts) || record.attempts.length < 2) ordered.attempts = undefined;
+  // Budget notes are rare; most lines go without the field rather than with a null.
+  if (record.budget === undefined) ordered.budget = undefined;
   const serialized: SerializedTrace = { ts: String(record.ts), head: JSON.stringify(ordered).slice(0, -1) };
   if (options.capture === 'full') {
     const request = serializeBody(record.request, options.maxBodyBytes);

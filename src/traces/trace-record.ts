@@ -74,6 +74,10 @@ export interface TraceRecord {
   stop_reason: string | null;
   /** Token counts reported by the provider; null if it reported none. */
   usage: TraceUsage | null;
+  /** What the request cost in US dollars, from `usage` and the price of the target that answered (`pricing` in gateway.yaml, else the built-in table); null without usage or without a price. Absent from lines written before cost tracking. */
+  cost?: TraceCost | null;
+  /** Present only when a budget of the key or profile is past its warning share, or used up and the request went to `budget_fallback`. */
+  budget?: TraceBudget;
   /** Notes from translating between wire formats: what was dropped or changed. Empty for passthrough. */
   warnings: string[];
   /**
@@ -150,6 +154,28 @@ export interface TraceUsage {
   reasoning: number | null;
 }
 
+/** The cost of one request in US dollars, by kind of token; `usd` is the sum. */
+export interface TraceCost {
+  usd: number;
+  /** Prompt tokens neither read from nor written to the cache. */
+  input: number;
+  /** Generated tokens, reasoning included. */
+  output: number;
+  cache_read: number;
+  /** 5-minute and 1-hour cache writes. */
+  cache_write: number;
+  /** Present (true) when the gateway estimated the usage: a stream that ended before the provider reported its final counts is charged for the text it produced, at about 4 characters a token. */
+  estimated?: true;
+}
+
+/** Budget notes of one request. */
+export interface TraceBudget {
+  /** One line per budget past its warning share, e.g. `key ci-agent usd_per_day: 83% used ($41.50 of $50.00), resets 2026-01-06T00:00:00+01:00`. */
+  warnings: string[];
+  /** The budget that was used up when the request went to `budget_fallback` (`key ci-agent usd_per_day`); null otherwise. */
+  fallback: string | null;
+}
+
 /** What replaces a body larger than `max_body_kb` (and, with empty `text`, a body dropped because the trace queue was full). */
 export interface TruncatedBody {
   truncated: true;
@@ -194,5 +220,7 @@ export const traceMetadataFields = [
   'error',
   'stop_reason',
   'usage',
+  'cost',
+  'budget',
   'warnings',
 ] as const satisfies ReadonlyArray<keyof TraceRecord>;

@@ -1,7 +1,9 @@
+import { toNanoUsd } from '../spend/cost-of-usage.js';
 import { isFailed } from './trace-query.js';
 import type { TraceRecord } from './trace-record.js';
 
 export type StatsGrouping = 'key' | 'profile' | 'model' | 'provider' | 'session' | 'agent' | 'kind';
+export const statsGroupings: readonly StatsGrouping[] = ['key', 'profile', 'model', 'provider', 'session', 'agent', 'kind'];
 
 /** Figures for one group of requests (or all of them). */
 export interface TraceStats {
@@ -14,6 +16,8 @@ export interface TraceStats {
   latencyMs: Percentiles | null;
   ttftMs: Omit<Percentiles, 'p99'> | null;
   tokens: { input: number; output: number; cacheRead: number; cacheWrite: number; reasoning: number };
+  /** US dollars from the lines' `cost`; `unpriced` counts lines with usage but no cost (no price, or written before cost tracking). */
+  cost: { usd: number; estimated: number; unpriced: number };
 }
 
 export interface Percentiles {
@@ -25,7 +29,7 @@ export interface Percentiles {
 /** Accumulates records one at a time (a week of traces need not fit in memory as records, only as numbers). */
 export class TraceStatsCollector {
   readonly #by: StatsGrouping | undefined;
-  readonly #groups = new Map<string, { requests: number; errors: number; durations: number[]; ttfts: number[]; tokens: TraceStats['tokens'] }>();
+  readonly #groups = new Map<string, { requests: number; errors: number; durations: number[]; ttfts: number[]; tokens: TraceStats['tokens']; nanoUsd: number; estimated: number; unpriced: number }>();
 
   constructor(by?: StatsGrouping) {
     this.#by = by;
@@ -35,7 +39,7 @@ export class TraceStatsCollector {
     const name = this.#by === undefined ? '(all)' : (record[this.#by] ?? (this.#by === 'kind' ? 'turn' : '(none)'));
     let group = this.#groups.get(name);
     if (!group) {
-      group = { requests: 0, errors: 0, durations: [], ttfts: [], tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 } };
+      group = { requests: 0, errors: 0, durations: [], ttfts: [], tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 }, nanoUsd: 0, estimated: 0, unpriced: 0 };
       this.#groups.set(name, group);
     }
     group.requests++;
@@ -49,6 +53,12 @@ export class TraceStatsCollector {
       group.tokens.cacheRead += usage.cache_read ?? 0;
       group.tokens.cacheWrite += usage.cache_write ?? 0;
       group.tokens.reasoning += usage.reasoning ?? 0;
+      if (!record.cost) group.unpriced++;
+    }
+    if (record.cost) {
+      // Summed in nano-dollars, the unit costs are rounded to, so a week of lines adds up without float noise.
+      group.nanoUsd += toNanoUsd(record.cost.usd);
+      if (record.cost.estimated) group.estimated++;
     }
   }
 
@@ -66,6 +76,7 @@ export class TraceStatsCollector {
           latencyMs: latency,
           ttftMs: ttft && { p50: ttft.p50, p95: ttft.p95 },
           tokens: figures.tokens,
+          cost: { usd: figures.nanoUsd / 1e9, estimated: figures.estimated, unpriced: figures.unpriced },
         };
       })
       .sort((a, b) => b.requests - a.requests || (a.group < b.group ? -1 : 1));

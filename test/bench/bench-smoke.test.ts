@@ -42,6 +42,8 @@ const expectedMetrics = [
   'flood.rejections_per_s',
   'flood.upstream_requests',
   ...[128, 512].flatMap((size) => [`pool.${size}.ttfb.p50`, `pool.${size}.ttfb.p99`]),
+  'limits.redis.c16.rps',
+  'limits.redis.c64.rps',
 ];
 
 interface ResultRow {

@@ -64,7 +64,7 @@ describe('schemaProblems', () => {
   });
 
   it('lists the allowed fields when no name is close', () => {
-    expect(problemsOf('profile', 'rules: []\nzzz: 1\n')).toEqual(['2:1 CFG_UNKNOWN_FIELD unknown field "zzz" in the profile; allowed fields: description, rules, default, tests']);
+    expect(problemsOf('profile', 'rules: []\nzzz: 1\n')).toEqual(['2:1 CFG_UNKNOWN_FIELD unknown field "zzz" in the profile; allowed fields: description, rules, default, tests, budget, budget_fallback']);
   });
 
   it('reports a union once, not once per branch', () => {

@@ -92,7 +92,7 @@ describe('docker-compose.yml', () => {
 
   it('starts the gateway after the first sync, on the same config layout as Kubernetes', () => {
     const gateway = services.switchboard!;
-    expect(gateway.depends_on).toEqual({ 'git-sync-init': { condition: 'service_completed_successfully' } });
+    expect(gateway.depends_on).toEqual({ 'git-sync-init': { condition: 'service_completed_successfully' }, redis: { condition: 'service_started' } });
     expect(services['git-sync-init']!.command).toEqual(['--one-time']);
     const script = (gateway.command as string[]).join(' ');
     for (const entry of ['gateway.yaml', 'profiles', '.git']) expect(script).toContain(`/git/current/${entry} /etc/switchboard/${entry}`);
@@ -108,6 +108,11 @@ describe('docker-compose.yml', () => {
         else expect(Object.keys(volumes), `${name}: ${mount}`).toContain(source);
       }
     }
+  });
+
+  it('runs the Redis the replicas share their limits and budgets through, on a volume', () => {
+    expect(services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
+    expect(services.redis!.volumes).toContain('redis-data:/data');
   });
 
   it('runs git-sync as the image user, so the gateway can read its worktrees', () => {

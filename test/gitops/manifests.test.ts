@@ -36,8 +36,9 @@ beforeAll(async () => {
   gatewayContainer = pod.containers.find((container: Manifest) => container.name === 'switchboard');
 });
 
+/** The gateway's own manifest of a kind (the limit store's Redis has a Service too). */
 function byKind(kind: string): Manifest {
-  const found = manifests.filter((manifest) => manifest.kind === kind);
+  const found = manifests.filter((manifest) => manifest.kind === kind && manifest.metadata.name === 'switchboard');
   expect(found, kind).toHaveLength(1);
   return found[0]!;
 }
@@ -62,11 +63,25 @@ describe('kustomize base', () => {
   });
 
   it('has the expected kinds with their stable apiVersions', () => {
-    expect(manifests.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`).sort()).toEqual(['apps/v1 Deployment', 'policy/v1 PodDisruptionBudget', 'v1 Service']);
-    for (const manifest of manifests) {
-      expect(manifest.metadata.name).toBe('switchboard');
-      expect(manifest.metadata.labels).toMatchObject(podLabels);
-    }
+    const gateway = manifests.filter((manifest) => manifest.metadata.name === 'switchboard');
+    expect(gateway.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`).sort()).toEqual(['apps/v1 Deployment', 'policy/v1 PodDisruptionBudget', 'v1 Service']);
+    for (const manifest of gateway) expect(manifest.metadata.labels).toMatchObject(podLabels);
+    const store = manifests.filter((manifest) => manifest.metadata.name === 'switchboard-redis');
+    expect(store.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`).sort()).toEqual(['apps/v1 StatefulSet', 'v1 Service']);
+  });
+
+  it('runs one Redis for the shared limits, on a volume, never evicting counters, as non-root', () => {
+    const statefulSet = manifests.find((manifest) => manifest.kind === 'StatefulSet')!;
+    const service = manifests.find((manifest) => manifest.kind === 'Service' && manifest.metadata.name === 'switchboard-redis')!;
+    const container = statefulSet.spec.template.spec.containers[0];
+    expect(container.args).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
+    expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+    expect(statefulSet.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+    expect(statefulSet.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true });
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.resources.limits.memory).toBeDefined();
+    for (const [label, value] of Object.entries(service.spec.selector as Record<string, string>)) expect(statefulSet.spec.template.metadata.labels[label]).toBe(value);
+    expect(service.spec.ports[0]).toMatchObject({ port: 6379, targetPort: 'redis' });
   });
 
   it('builds with kubectl kustomize, generated ConfigMap names substituted', (context) => {

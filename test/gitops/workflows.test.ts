@@ -51,7 +51,9 @@ describe('pull request workflow (pr.yml)', () => {
 
   it('makes a markdown plan against the base branch and treats exit status 2 as a result, not a failure', () => {
     const plan = steps(pr).find((step) => step.id === 'plan')!;
-    expect(plan.run).toContain('npx switchboard plan --base "origin/$BASE_REF" --format markdown > plan.md');
+    expect(plan.run).toContain('npx switchboard plan --base "origin/$BASE_REF" --format markdown "${traces[@]}" > plan.md');
+    // The cost section: recorded traffic from a folder in the repository (or a repository variable), when there is one.
+    expect(plan.run).toContain('if [ -d "$PLAN_TRACES" ]; then traces=(--traces "$PLAN_TRACES" --since 30d); fi');
     expect(plan.env?.BASE_REF).toBe('${{ github.base_ref }}');
     expect(plan.run).toMatch(/^set \+e$/m);
     const failing = steps(pr).at(-1)!;

@@ -28,7 +28,8 @@ describe('TraceWriter lines', () => {
     await writer.close();
     const [line] = await currentLines();
     const keys = Object.keys(JSON.parse(line!));
-    expect(keys).toEqual([...traceMetadataFields.filter((field) => field !== 'attempts'), 'request', 'response']);
+    // attempts and budget are written only when there is something to say.
+    expect(keys).toEqual([...traceMetadataFields.filter((field) => field !== 'attempts' && field !== 'budget'), 'request', 'response']);
     expect(line!.startsWith('{"ts":"2026-11-24T07:20:00.000Z","id":"req_')).toBe(true);
     expect(writer.stats()).toMatchObject({ linesWritten: 1, linesDropped: 0, bodiesDropped: 0, queuedBytes: 0 });
   });

@@ -14,6 +14,9 @@ export function decodeAnthropicUsage(usage: Partial<AnthropicMessageDeltaUsage> 
   };
   if (cacheRead !== undefined) result.cacheReadTokens = cacheRead;
   if (cacheWrite !== undefined) result.cacheWriteTokens = cacheWrite;
+  // 1-hour cache writes cost more than 5-minute ones; only this breakdown tells them apart.
+  const cacheWrite1h = (usage as AnthropicUsage).cache_creation?.ephemeral_1h_input_tokens;
+  if (typeof cacheWrite1h === 'number' && cacheWrite1h > 0) result.cacheWrite1hTokens = cacheWrite1h;
   return result;
 }
 

@@ -185,6 +185,8 @@ export interface AnthropicUsage {
   output_tokens: number;
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
+  /** Cache writes by lifetime; their sum is `cache_creation_input_tokens`. */
+  cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number } | null;
   [field: string]: unknown;
 }
 

@@ -1,3 +1,5 @@
+import type { AdmissionTicket } from '../../limits/admission.js';
+import { needsAdmission } from '../../limits/admission-plan.js';
 import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import { GatewayError, toGatewayError } from '../../errors/gateway-error.js';
@@ -82,6 +84,7 @@ export class ResponsesWebSocketConnection {
   private async serveFrame(start: { id: string; startedAt: number; startedAtIso: string }, data: RawData, isBinary: boolean, abort: AbortController): Promise<void> {
     const snapshot = this.state.store.current;
     const known: Partial<RefusedRequest> = {};
+    let ticket: AdmissionTicket | undefined;
     try {
       if (this.state.draining) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
       // Checked on every frame against the current config: a key a reload disabled or removed stops working on open connections too.
@@ -103,7 +106,9 @@ export class ResponsesWebSocketConnection {
       const rawBody = requestBodyText(fields, this.chain.expandInput(previous, create.newItems));
       known.rawBody = rawBody;
       if (Buffer.byteLength(rawBody) > limit) throw tooLarge(limit);
-      const routed = routeModel(caller.profile, model);
+      // Each generating frame is admitted on its own (limits and budgets), before routing: a used-up budget may route to its fallback.
+      if (create.generate && needsAdmission(caller.key, caller.profile)) ticket = await this.state.admission.admit(start.id, caller.key, caller.profile, snapshot.limits);
+      const routed = routeModel(caller.profile, model, ticket?.fallback);
       const headers = turnHeaders(this.headers, fields.client_metadata);
       const identity = identifyClient(headers, fields);
       const request: ModelRequest = {
@@ -122,12 +127,7 @@ export class ResponsesWebSocketConnection {
       };
       const client = new WebSocketClientResponse(this.socket, routed.model, { 'x-switchboard-request-id': start.id, 'x-switchboard-config': snapshot.version });
       if (create.generate) {
-        const release = this.state.limiter.admit(caller.key);
-        try {
-          await serveRoutedRequest(this.state, request, client, identity);
-        } finally {
-          release();
-        }
+        await serveRoutedRequest(this.state, request, client, identity, ticket);
       } else {
         await this.warmUp(request, client, identity);
       }
@@ -136,6 +136,9 @@ export class ResponsesWebSocketConnection {
       }
     } catch (thrown) {
       this.refuse(start, toGatewayError(thrown), known);
+    } finally {
+      // A frame refused after its admission gives its leases back (a served one settled already; settling twice does nothing).
+      ticket?.settle(null, null);
     }
   }
 
