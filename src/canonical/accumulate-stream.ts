@@ -15,7 +15,7 @@ export interface StreamAccumulator {
    * the error type) or `other` with raw `incomplete`.
    */
   result(): CanonicalResponse | undefined;
-  /** The stream's `error` part, if one arrived. */
+  /** The stream's first `error` part, if one arrived. */
   readonly error: StreamError | undefined;
 }
 
@@ -132,7 +132,8 @@ export function createStreamAccumulator(): StreamAccumulator {
         mergeProviderData(part.providerData);
         return;
       case 'error':
-        streamError = part.error;
+        // The first error is the cause; a decoder may add "ended before its terminal event" after it.
+        streamError ??= part.error;
         return;
       default: {
         const unhandled: never = part;

@@ -3,6 +3,7 @@ import { compileProfile } from './compile-profile.js';
 import type { ConfigVersion } from './config-version.js';
 import { deepFreeze } from './deep-freeze.js';
 import { envReferences, resolveEnvReferences } from './env-references.js';
+import { createSecretRedactor, type SecretRedactor } from './secret-redactor.js';
 import type { ConfigSnapshot, CompiledProfile, ResolvedKey, ResolvedProvider, ResolvedServer, ResolvedTraces } from './snapshot.js';
 import type { GatewayFile, KeySettings, ProfileFile, ProviderSettings, ServerSettings, TraceSettings } from './types.js';
 
@@ -31,7 +32,8 @@ export function compileSnapshot(input: SnapshotInput): ConfigSnapshot {
     profiles.set(name, compileProfile(name, path.join(dir, file), profile));
     sources.set(name, profile);
   }
-  const providers = new Map(Object.entries(gateway.providers).map(([name, settings]) => [name, resolveProvider(name, settings, env)] as const));
+  const redactSecrets = createSecretRedactor(Object.values(gateway.providers).flatMap((settings) => providerCredentials(settings, env)));
+  const providers = new Map(Object.entries(gateway.providers).map(([name, settings]) => [name, resolveProvider(name, settings, env, redactSecrets)] as const));
   const keys = Object.entries(gateway.keys).map(([name, settings]) => resolveKey(name, settings));
   const snapshot: ConfigSnapshot = {
     version: version.version,
@@ -55,12 +57,19 @@ function resolveServer(server: ServerSettings): ResolvedServer {
     host: server.host ?? '127.0.0.1',
     port: server.port ?? 8090,
     bodyLimitBytes: Math.floor((server.body_limit_mb ?? 32) * mebibyte),
+    upstreamBodyLimitBytes: Math.floor((server.upstream_body_limit_mb ?? 32) * mebibyte),
     requestTimeoutMs: server.request_timeout_ms ?? 30_000,
     drainTimeoutMs: server.drain_timeout_ms ?? 30_000,
   };
 }
 
-function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.ProcessEnv): ResolvedProvider {
+/** Every value sent upstream that came from the environment: the api key, and each `${ENV}` header value and the variables in it. */
+function providerCredentials(settings: ProviderSettings, env: NodeJS.ProcessEnv): string[] {
+  const references = [settings.api_key, ...Object.values(settings.headers ?? {})].filter((value) => value !== undefined && envReferences(value).length > 0) as string[];
+  return references.flatMap((value) => [resolveEnvReferences(value, env), ...envReferences(value).map((name) => env[name])]).filter((value): value is string => value !== undefined && value !== '');
+}
+
+function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.ProcessEnv, redactSecrets: SecretRedactor): ResolvedProvider {
   const headers: Record<string, string> = {};
   for (const [header, value] of Object.entries(settings.headers ?? {})) {
     // A header whose variable is unset is left out rather than sent empty; `check` has warned about it.
@@ -85,6 +94,7 @@ function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.P
     maxConnections: settings.max_connections ?? 128,
     ...(settings.max_output_tokens === undefined ? {} : { maxOutputTokens: settings.max_output_tokens }),
     maxTokensField: settings.max_tokens_field ?? 'max_tokens',
+    redactSecrets,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { SecretRedactor } from './secret-redactor.js';
 import type { GatewayFile, KeyLimits, ProviderFormat, ProfileFile } from './types.js';
 
 /**
@@ -31,6 +32,7 @@ export interface ResolvedServer {
   host: string;
   port: number;
   bodyLimitBytes: number;
+  upstreamBodyLimitBytes: number;
   requestTimeoutMs: number;
   drainTimeoutMs: number;
 }
@@ -53,6 +55,11 @@ export interface ResolvedProvider {
   maxOutputTokens?: number;
   /** The field that carries the output token limit on translated `openai-chat` requests. */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * Removes every provider credential of the snapshot (api keys, `${ENV}` header values) from text an
+   * upstream sent back, before it is relayed or traced. Shared by all providers of one snapshot.
+   */
+  redactSecrets: SecretRedactor;
 }
 
 export interface ResolvedKey {

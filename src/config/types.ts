@@ -42,6 +42,12 @@ export interface ServerSettings {
    */
   body_limit_mb?: number;
   /**
+   * Largest whole (non-streamed) answer read from a provider, in MiB; a larger one is refused with 502 and its connection closed. Streams are relayed as they arrive and are not capped; error bodies are read up to 64 KiB.
+   * @exclusiveMinimum 0
+   * @default 32
+   */
+  upstream_body_limit_mb?: number;
+  /**
    * Milliseconds a client may take to send its whole request before it gets 408.
    * @minimum 1000
    * @default 30000

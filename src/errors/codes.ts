@@ -50,3 +50,7 @@ export interface ErrorCodeInfo {
 }
 
 export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorCodes, code);
+}

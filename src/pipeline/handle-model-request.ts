@@ -43,8 +43,6 @@ export async function handleModelRequest(request: ModelRequest, client: ClientRe
     // 499: nginx's "client closed request", so aborted requests stand out in traces.
     if (!client.started) outcome.status = 499;
     outcome.error ??= { type: 'client_abort', code: 'SB_CLIENT_ABORTED', message: 'the client closed the connection before the answer was complete' };
-  } else if (outcome.assembled?.finishReason.unified === 'error' && outcome.error === null) {
-    outcome.error = { type: 'api_error', code: 'SB_UPSTREAM_STREAM_BROKEN', message: outcome.assembled.finishReason.raw ?? 'the stream ended with an error' };
   }
   return outcome;
 }
