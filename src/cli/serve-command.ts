@@ -16,6 +16,9 @@ Options:
   --config-dir DIR  config folder (default: the current folder)
   --host HOST       listen address (overrides server.host)
   --port PORT       listen port (overrides server.port; 0 picks a free port)
+  --admin-host HOST address of the admin listener (/status, /metrics, probes; no key
+                    asked there); overrides server.admin.host, default 127.0.0.1
+  --admin-port PORT port of the admin listener; overrides server.admin.port
   --strict          treat unset \${ENV} references as errors
   --no-watch        do not watch the files; reload only on SIGHUP (for file systems without change events)
   -h, --help        this help
@@ -32,6 +35,8 @@ export const serveCommand: Command = {
         'config-dir': { type: 'string', default: '.' },
         host: { type: 'string' },
         port: { type: 'string' },
+        'admin-host': { type: 'string' },
+        'admin-port': { type: 'string' },
         strict: { type: 'boolean', default: false },
         'no-watch': { type: 'boolean', default: false },
       },
@@ -47,6 +52,11 @@ export const serveCommand: Command = {
       return 1;
     }
     const snapshot = loaded.snapshot;
+    const adminPort = values['admin-port'] ?? (values['admin-host'] === undefined ? undefined : String(snapshot.server.admin?.port ?? ''));
+    if (adminPort === '') {
+      process.stderr.write('--admin-host needs --admin-port or server.admin.port\n');
+      return 1;
+    }
     const gateway = await startGateway({
       dir,
       snapshot,
@@ -55,6 +65,7 @@ export const serveCommand: Command = {
       watch: values['no-watch'] !== true,
       ...(values.host === undefined ? {} : { host: values.host }),
       ...(values.port === undefined ? {} : { port: Number(values.port) }),
+      ...(adminPort === undefined ? {} : { admin: { host: values['admin-host'] ?? snapshot.server.admin?.host ?? '127.0.0.1', port: Number(adminPort) } }),
     });
     // Handlers go in before the "serving" line: whoever reads that line may signal at once.
     process.on('SIGHUP', () => void gateway.state.store.reload('SIGHUP'));
@@ -67,7 +78,7 @@ export const serveCommand: Command = {
       process.on('SIGTERM', () => shutdown('SIGTERM'));
       process.on('SIGINT', () => shutdown('SIGINT'));
     });
-    logger.log('info', 'switchboard serving', { address: gateway.address, config: snapshot.version, dir, profiles: [...snapshot.profiles.keys()], keys: snapshot.keysByName.size });
+    logger.log('info', 'switchboard serving', { address: gateway.address, admin: gateway.adminAddress ?? null, config: snapshot.version, dir, profiles: [...snapshot.profiles.keys()], keys: snapshot.keysByName.size });
     for (const problem of loaded.problems) logger.log('warn', 'config warning', { problem: formatProblems([problem], 'text', dir).trim() });
     return stopped;
   },

@@ -60,6 +60,7 @@ function resolveServer(server: ServerSettings): ResolvedServer {
     upstreamBodyLimitBytes: Math.floor((server.upstream_body_limit_mb ?? 32) * mebibyte),
     requestTimeoutMs: server.request_timeout_ms ?? 30_000,
     drainTimeoutMs: server.drain_timeout_ms ?? 30_000,
+    ...(server.admin && { admin: { host: server.admin.host ?? '127.0.0.1', port: server.admin.port } }),
   };
 }
 
@@ -104,6 +105,7 @@ function resolveKey(name: string, settings: KeySettings): ResolvedKey {
     sha256: settings.sha256,
     profile: settings.profile,
     allowedProfiles: [...new Set([settings.profile, ...(settings.profiles ?? [])])],
+    role: settings.role ?? 'client',
     disabled: settings.disabled ?? false,
     limits: { ...settings.limits },
   };

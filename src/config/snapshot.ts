@@ -35,6 +35,8 @@ export interface ResolvedServer {
   upstreamBodyLimitBytes: number;
   requestTimeoutMs: number;
   drainTimeoutMs: number;
+  /** The keyless operations listener, when configured. */
+  admin?: { host: string; port: number };
 }
 
 export interface ResolvedProvider {
@@ -69,6 +71,8 @@ export interface ResolvedKey {
   profile: string;
   /** Every profile the key may use: the active one first, then `profiles`. */
   allowedProfiles: readonly string[];
+  /** `admin` keys may read `/status` and `/metrics`. */
+  role: 'client' | 'admin';
   disabled: boolean;
   limits: KeyLimits;
 }

@@ -55,12 +55,32 @@ export interface ServerSettings {
    */
   request_timeout_ms?: number;
   /**
+   * A second listener for `/status`, `/metrics`, `/healthz` and `/readyz` only, answered without a key: bind it to loopback or a network only operators and Prometheus reach. Without it, `/status` and `/metrics` on the main port answer admin keys only (`role: admin`). Changes take effect on restart; `serve --admin-host/--admin-port` override it.
+   */
+  admin?: AdminListenerSettings;
+  /**
    * Milliseconds SIGTERM waits for in-flight requests and streams before exiting.
    * @minimum 0
    * @default 30000
    * @asType integer
    */
   drain_timeout_ms?: number;
+}
+
+/** The admin listener: operations endpoints without a key, apart from client traffic. */
+export interface AdminListenerSettings {
+  /**
+   * Address to listen on.
+   * @default "127.0.0.1"
+   */
+  host?: string;
+  /**
+   * TCP port to listen on, e.g. 8091.
+   * @minimum 0
+   * @maximum 65535
+   * @asType integer
+   */
+  port: number;
 }
 
 /** One upstream provider. */
@@ -158,6 +178,11 @@ export interface KeySettings {
   profile: string;
   /** Other profiles the client may select per request with the header `x-switchboard-profile`. */
   profiles?: string[];
+  /**
+   * `admin` may also read `/status` and `/metrics` on the main port (config and trace paths, key usage, rules, reload errors); `client` keys get 403 there. An admin key still routes model requests by its profile.
+   * @default "client"
+   */
+  role?: 'client' | 'admin';
   /**
    * A disabled key is refused with 403.
    * @default false

@@ -8,7 +8,7 @@ import { getCodec } from '../formats/index.js';
 import { emptyOutcome } from '../pipeline/model-request.js';
 import { authenticate, type Caller } from './authenticate.js';
 import type { GatewayState } from './gateway-state.js';
-import { inboundFormatOfPath } from './inbound.js';
+import { inboundFormatOfPath, opsFormatOfHeaders } from './inbound.js';
 import { registerModelRoutes } from './model-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 
@@ -36,6 +36,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set on routes that need an API key; the value is the wire format errors are written in. */
     authenticated?: boolean;
+    /** Set on routes only admin keys (`role: admin`) may use: `/status` and `/metrics` on the main listener. */
+    admin?: boolean;
   }
 }
 
@@ -75,19 +77,25 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.routeOptions.config.authenticated) return;
+    const access = request.routeOptions.config;
+    if (!access.authenticated) return;
     const snapshot = state.store.current;
     const context: RequestContext = {
       id: request.id,
       startedAt: performance.now(),
       startedAtIso: new Date().toISOString(),
       snapshot,
-      format: inboundFormatOfPath(request.url),
+      format: access.admin ? opsFormatOfHeaders(request.headers) : inboundFormatOfPath(request.url),
     };
     request.gateway = context;
     if (state.draining) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
     // Refused before the body is read: a flood of bad keys costs a hash each, no parsing, no upstream call.
     context.caller = authenticate(snapshot, request.headers);
+    if (access.admin) {
+      // Operations reads are not client traffic: no limits counted, and only admin keys.
+      if (context.caller.key.role !== 'admin') throw new GatewayError('SB_AUTH_NOT_ADMIN', `API key "${context.caller.key.name}" may not read ${request.url.split('?')[0]}: that takes role: admin in gateway.yaml`);
+      return;
+    }
     const release = state.limiter.admit(context.caller.key);
     reply.raw.once('close', release);
     const declared = Number(request.headers['content-length']);
@@ -108,11 +116,9 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
 export function sendRefusal(state: GatewayState, request: FastifyRequest, reply: FastifyReply, error: GatewayError): void {
   const context = request.gateway;
   const format = context?.format ?? inboundFormatOfPath(request.url);
-  reply
-    .code(error.status)
-    .header('x-switchboard-error-source', 'gateway')
-    .header('x-switchboard-error-code', error.code)
-    .header('x-switchboard-config', (context?.snapshot ?? state.store.current).version);
+  reply.code(error.status).header('x-switchboard-error-source', 'gateway').header('x-switchboard-error-code', error.code);
+  // The config version is for callers the gateway knows; anyone else learns nothing about it.
+  if (context?.caller) reply.header('x-switchboard-config', context.snapshot.version);
   if (context) reply.header('x-switchboard-request-id', context.id);
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
   // HEAD and the like get the status alone.

@@ -10,3 +10,11 @@ export function inboundFormatOfPath(url: string): WireFormat {
   if (url.startsWith('/v1/responses')) return 'openai-responses';
   return 'openai-chat';
 }
+
+/**
+ * The format of an answer on `/status` and `/metrics`, which no client SDK calls: Anthropic when the
+ * caller sends `anthropic-version` (curl copied from Anthropic's docs does), OpenAI otherwise.
+ */
+export function opsFormatOfHeaders(headers: Record<string, string | string[] | undefined>): WireFormat {
+  return headers['anthropic-version'] === undefined ? 'openai-chat' : 'anthropic';
+}

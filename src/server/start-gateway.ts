@@ -10,6 +10,7 @@ import { settleOutcome } from '../pipeline/settle-outcome.js';
 import { TraceWriter } from '../traces/trace-writer.js';
 import { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { ProviderHealth } from '../upstream/provider-health.js';
+import { createAdminServer } from './create-admin-server.js';
 import { createGatewayServer } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
 
@@ -22,6 +23,8 @@ export interface StartOptions {
   strict?: boolean;
   /** Watch the config folder for changes (off in tests that reload by hand). */
   watch?: boolean;
+  /** The admin listener (overrides `server.admin`). */
+  admin?: { host: string; port: number };
 }
 
 export interface RunningGateway {
@@ -30,6 +33,8 @@ export interface RunningGateway {
   traces: TraceWriter;
   /** `http://host:port` */
   address: string;
+  /** `http://host:port` of the admin listener, when there is one. */
+  adminAddress?: string;
   /** Drains: refuses new requests, waits for in-flight ones up to the drain deadline, flushes traces. */
   stop(reason?: string): Promise<void>;
 }
@@ -82,10 +87,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     if (next.server.port !== snapshot.server.port || next.server.host !== snapshot.server.host) {
       logger.log('warn', 'server.host and server.port changes take effect on restart', { host: next.server.host, port: next.server.port });
     }
+    if (JSON.stringify(next.server.admin) !== JSON.stringify(snapshot.server.admin)) {
+      logger.log('warn', 'server.admin changes take effect on restart', { admin: next.server.admin ?? null });
+    }
   });
 
   const app = createGatewayServer(state);
   const address = await app.listen({ host: options.host ?? snapshot.server.host, port: options.port ?? snapshot.server.port });
+  const adminListener = options.admin ?? snapshot.server.admin;
+  const adminApp = adminListener && createAdminServer(state);
+  const adminAddress = adminApp ? await adminApp.listen({ host: adminListener.host, port: adminListener.port }) : undefined;
   const watcher: ConfigWatcher | undefined = options.watch === false ? undefined : await watchConfig(dir, (reason) => void store.reload(reason));
 
   let stopping: Promise<void> | undefined;
@@ -103,9 +114,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       clearTimeout(force);
       await pool.close();
       await traces.close();
+      // Last: /status and /metrics stay readable while the gateway drains.
+      await adminApp?.close();
       logger.log('info', 'stopped', { traces: traces.stats() });
     })();
     return stopping;
   };
-  return { app, state, traces, address, stop };
+  return { app, state, traces, address, ...(adminAddress === undefined ? {} : { adminAddress }), stop };
 }

@@ -62,7 +62,7 @@ describe('kustomize base', () => {
   });
 
   it('has the expected kinds with their stable apiVersions', () => {
-    expect(manifests.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`).sort()).toEqual(['apps/v1 Deployment', 'policy/v1 PodDisruptionBudget', 'v1 Service']);
+    expect(manifests.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`).sort()).toEqual(['apps/v1 Deployment', 'networking.k8s.io/v1 NetworkPolicy', 'policy/v1 PodDisruptionBudget', 'v1 Service']);
     for (const manifest of manifests) {
       expect(manifest.metadata.name).toBe('switchboard');
       expect(manifest.metadata.labels).toMatchObject(podLabels);
@@ -109,6 +109,22 @@ describe('Deployment', () => {
     expect(gatewayContainer.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(gatewayContainer.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(byKind('Service').spec.ports[0].targetPort).toBe('http');
+  });
+
+  it('serves /status and /metrics on an admin port that only the monitoring namespace reaches, and Prometheus is told where', () => {
+    const args = gatewayContainer.args as string[];
+    const adminPort = Number(argValue(args, '--admin-port'));
+    expect(adminPort).not.toBe(Number(argValue(args, '--port')));
+    expect(gatewayContainer.ports.find((entry: Manifest) => entry.name === 'admin').containerPort).toBe(adminPort);
+    expect(byKind('Service').spec.ports.map((entry: Manifest) => entry.targetPort)).toEqual(['http']);
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(adminPort), 'prometheus.io/path': '/metrics' });
+    const policy = byKind('NetworkPolicy');
+    expect(policy.spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    const rules = policy.spec.ingress as Manifest[];
+    const reaching = (port: string): Manifest[] => rules.filter((rule) => rule.ports.some((entry: Manifest) => entry.port === port));
+    expect(reaching('http').every((rule) => rule.from === undefined)).toBe(true);
+    expect(reaching('admin')).toHaveLength(1);
+    expect(reaching('admin')[0]!.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
   });
 
   it('mounts the traces volume where traces.dir (default `traces`) resolves inside the config folder', () => {
@@ -172,7 +188,9 @@ describe('probes answer on the paths the manifests use', () => {
   let gateway: Awaited<ReturnType<typeof startInProcess>>;
   beforeAll(async () => {
     temp = await makeTempDir();
-    await writeConfig(temp.dir, baseConfig({}, { rules: [], default: 'mock/echo' }));
+    const config = baseConfig({}, { rules: [], default: 'mock/echo' });
+    config.gateway.server = { host: '127.0.0.1', port: 0, admin: { host: '127.0.0.1', port: 0 } };
+    await writeConfig(temp.dir, config);
     gateway = await startInProcess(temp.dir);
   });
   afterAll(async () => {
@@ -185,6 +203,12 @@ describe('probes answer on the paths the manifests use', () => {
       const response = await fetch(`${gateway.address}${probe.httpGet.path}`);
       expect(response.status, probe.httpGet.path).toBe(200);
     }
+  });
+
+  it('answers the scrape path on the admin listener without a key, and refuses it keyless on the client port', async () => {
+    const path = deployment.spec.template.metadata.annotations['prometheus.io/path'];
+    expect((await fetch(`${gateway.adminAddress}${path}`)).status).toBe(200);
+    expect((await fetch(`${gateway.address}${path}`)).status).toBe(401);
   });
 });
 
