@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ErrorCode } from '../errors/codes.js';
 import type { FinishedRequest } from '../pipeline/finished-request.js';
 
 /** Live values the metrics read when scraped. */
@@ -25,6 +26,7 @@ export class GatewayMetrics {
   private readonly attempts = new Counter({ name: 'switchboard_upstream_attempts_total', help: 'Upstream attempts by provider and result (ok, error, skipped).', labelNames: ['provider', 'result'], registers: [this.registry] });
   private readonly fallbacks = new Counter({ name: 'switchboard_fallbacks_total', help: 'Requests served by a target other than the first of their rule.', labelNames: ['profile', 'rule'], registers: [this.registry] });
   private readonly tokens = new Counter({ name: 'switchboard_tokens_total', help: 'Tokens by key, provider and kind (input, output, cache_read, cache_write, reasoning).', labelNames: ['key', 'provider', 'kind'], registers: [this.registry] });
+  private readonly refusals = new Counter({ name: 'switchboard_refused_requests_total', help: 'Requests the gateway refused before routing (no or unknown key, limits, bad input, unknown path) by error code.', labelNames: ['code'], registers: [this.registry] });
   private readonly reloads = new Counter({ name: 'switchboard_config_reloads_total', help: 'Config reload attempts by result (applied, unchanged, refused).', labelNames: ['result'], registers: [this.registry] });
 
   constructor(sources: MetricSources) {
@@ -66,6 +68,18 @@ export class GatewayMetrics {
   private readonly requestChildren = new Map<string, { inc(value?: number): void }>();
   private readonly tokenChildren = new Map<string, Record<'input' | 'output' | 'cacheRead' | 'cacheWrite' | 'reasoning', { inc(value: number): void }>>();
   private readonly timingChildren = new Map<string, { duration: { observe(value: number): void }; ttft: { observe(value: number): void } }>();
+
+  private readonly refusalChildren = new Map<string, { inc(): void }>();
+
+  /** Counts one refusal; `code` is one of the registry's, so the label set stays bounded. */
+  recordRefusal(code: ErrorCode): void {
+    let child = this.refusalChildren.get(code);
+    if (!child) {
+      child = this.refusals.labels({ code });
+      this.refusalChildren.set(code, child);
+    }
+    child.inc();
+  }
 
   recordReload(result: 'applied' | 'unchanged' | 'refused'): void {
     this.reloads.inc({ result });

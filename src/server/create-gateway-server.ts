@@ -123,6 +123,7 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
   // HEAD and the like get the status alone.
   void reply.send(request.method === 'HEAD' ? undefined : getCodec(format).encodeError(error));
+  state.metrics.recordRefusal(error.code);
   if (context && !context.handled) {
     const outcome = emptyOutcome();
     outcome.status = error.status;
@@ -144,7 +145,7 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
       rawBody: context.parsed ? (request.body as string) : undefined,
       canonical: undefined,
       outcome,
-    });
+    }, { sampled: context.caller === undefined });
   }
 }
 

@@ -14,8 +14,12 @@ export interface GatewayState {
   logger: Logger;
   limiter: KeyLimiter;
   metrics: GatewayMetrics;
-  /** Called once per request when it ends (success, error or client abort): writes the trace line and the metrics. */
-  recordRequest(finished: FinishedRequest): void;
+  /**
+   * Called once per request when it ends (success, error or client abort): writes the trace line and the
+   * metrics. `sampled` (requests refused before a key was known) counts every one but traces at most one
+   * line per second.
+   */
+  recordRequest(finished: FinishedRequest, options?: { sampled?: boolean }): void;
   /** Extra `/status` fields from parts the server does not own (traces, limits). */
   statusExtras(): Record<string, unknown>;
   /** Set when SIGTERM arrived: new requests get 503, `/readyz` fails. */

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { buildTraceRecord } from '../pipeline/build-trace-record.js';
 import { settleOutcome } from '../pipeline/settle-outcome.js';
+import { TraceSampler } from '../traces/trace-sampler.js';
 import { TraceWriter } from '../traces/trace-writer.js';
 import { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { ProviderHealth } from '../upstream/provider-health.js';
@@ -39,6 +40,9 @@ export interface RunningGateway {
   stop(reason?: string): Promise<void>;
 }
 
+/** Trace lines per second for requests refused before a key was known (docs/traces.md); metrics count them all. */
+const keylessTracesPerSecond = 1;
+
 /** Wires config store, watcher, upstream pool, circuit breakers, trace writer and HTTP server together, and listens. */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { dir, snapshot, logger } = options;
@@ -47,6 +51,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const pool = new DispatcherPool();
   const health = new ProviderHealth();
   const limiter = new KeyLimiter();
+  const keylessTraces = new TraceSampler(keylessTracesPerSecond);
   const metrics = new GatewayMetrics({
     inFlight: () => state.inFlight,
     inFlightStreams: () => state.inFlightStreams,
@@ -64,7 +69,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     inFlight: 0,
     inFlightStreams: 0,
     startedAt: new Date().toISOString(),
-    recordRequest(finished) {
+    recordRequest(finished, options) {
       // Bookkeeping after the answer went out: a failure here must never reach the request.
       try {
         settleOutcome(finished);
@@ -73,12 +78,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         if (usage && key) limiter.recordTokens(key, usage.inputTokens + usage.outputTokens);
         metrics.recordRequest(finished);
         const settings = store.current.traces;
-        if (settings.enabled) traces.write(buildTraceRecord(finished, settings));
+        if (settings.enabled && (options?.sampled !== true || keylessTraces.admit())) traces.write(buildTraceRecord(finished, settings));
       } catch (error) {
         logger.log('error', 'could not record a finished request', { id: finished.id, error: error instanceof Error ? error.message : String(error) });
       }
     },
-    statusExtras: () => ({ traces: traces.stats(), limits: limiter.snapshot() }),
+    statusExtras: () => ({ traces: { ...traces.stats(), keylessLinesSampledOut: keylessTraces.suppressed }, limits: limiter.snapshot() }),
   };
   store.onReloadResult((result) => metrics.recordReload(result));
   store.onSwap((next) => {
