@@ -10,7 +10,7 @@ const help = `Usage: switchboard serve [--config-dir DIR] [--host HOST] [--port 
 Serves the gateway on the config in DIR (gateway.yaml and profiles/*.yaml).
 Watches those files and applies a valid change without a restart; an invalid
 change is refused and logged, and the last good config keeps serving.
-SIGHUP forces a reload; SIGTERM drains in-flight requests, flushes traces and exits 0.
+SIGHUP reopens the trace file and forces a reload; SIGTERM drains in-flight requests, flushes traces and exits 0.
 
 Options:
   --config-dir DIR  config folder (default: the current folder)
@@ -68,7 +68,11 @@ export const serveCommand: Command = {
       ...(adminPort === undefined ? {} : { admin: { host: values['admin-host'] ?? snapshot.server.admin?.host ?? '127.0.0.1', port: Number(adminPort) } }),
     });
     // Handlers go in before the "serving" line: whoever reads that line may signal at once.
-    process.on('SIGHUP', () => void gateway.state.store.reload('SIGHUP'));
+    // SIGHUP after log rotation reopens the trace file (like `nginx -s reopen`), and reloads the config.
+    process.on('SIGHUP', () => {
+      void gateway.traces.reopen().then(() => logger.log('info', 'trace file reopened', { file: gateway.traces.stats().file }));
+      void gateway.state.store.reload('SIGHUP');
+    });
     const stopped = new Promise<number>((resolve) => {
       const shutdown = (signal: string): void => {
         // A second signal while draining is logged, not obeyed: the drain deadline bounds the wait.

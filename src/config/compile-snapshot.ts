@@ -112,9 +112,11 @@ function resolveKey(name: string, settings: KeySettings): ResolvedKey {
 }
 
 function resolveTraces(traces: TraceSettings, dir: string): ResolvedTraces {
+  const tracesDir = path.resolve(dir, traces.dir ?? 'traces');
   return {
     enabled: traces.enabled ?? true,
-    dir: path.resolve(dir, traces.dir ?? 'traces'),
+    dir: tracesDir,
+    root: path.isAbsolute(traces.dir ?? 'traces') ? tracesDir : dir,
     capture: traces.capture ?? 'full',
     maxBodyBytes: (traces.max_body_kb ?? 1024) * 1024,
     maxFileBytes: Math.floor((traces.max_file_mb ?? 100) * mebibyte),

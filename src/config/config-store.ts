@@ -75,6 +75,7 @@ export class ConfigStore {
 
   private async reloadOnce(reason: string): Promise<void> {
     const at = new Date().toISOString();
+    this.options.logger.log('debug', 'config reload started', { reason });
     let result;
     try {
       result = await loadConfig(this.dir, this.options.strict ? { strict: true } : {});
@@ -91,13 +92,13 @@ export class ConfigStore {
         version: this.snapshot.version,
         problems: formatProblems(problems, 'text', this.dir),
       });
-      this.emitResult('refused');
+      this.emitResult('refused', reason);
       return;
     }
     this.lastReload = { at, ok: true, reason };
     this.lastError = undefined;
     if (snapshot.version === this.snapshot.version) {
-      this.emitResult('unchanged');
+      this.emitResult('unchanged', reason);
       return;
     }
     const previous = this.snapshot.version;
@@ -105,10 +106,11 @@ export class ConfigStore {
     this.reloads++;
     this.options.logger.log('info', 'config reloaded', { reason, version: snapshot.version, previous });
     for (const listener of this.listeners) listener(snapshot);
-    this.emitResult('applied');
+    this.emitResult('applied', reason);
   }
 
-  private emitResult(result: 'applied' | 'unchanged' | 'refused'): void {
+  private emitResult(result: 'applied' | 'unchanged' | 'refused', reason: string): void {
+    this.options.logger.log('debug', 'config reload finished', { reason, result });
     for (const listener of this.resultListeners) listener(result);
   }
 }

@@ -81,6 +81,11 @@ export interface ResolvedTraces {
   enabled: boolean;
   /** Absolute folder. */
   dir: string;
+  /**
+   * The folder `dir` must stay inside, without symbolic links on the way: the config folder for a
+   * relative `traces.dir`; `dir` itself when absolute (the default).
+   */
+  root?: string;
   capture: 'full' | 'metadata';
   maxBodyBytes: number;
   maxFileBytes: number;

@@ -6,7 +6,7 @@ import type { FinishedRequest } from '../pipeline/finished-request.js';
 export interface MetricSources {
   inFlight(): number;
   inFlightStreams(): number;
-  traceStats(): { linesWritten: number; linesDropped: number; bodiesDropped: number };
+  traceStats(): { linesWritten: number; linesDropped: number; bodiesDropped: number; writeFailures: number };
   providerUp(): Record<string, boolean>;
 }
 
@@ -48,6 +48,7 @@ export class GatewayMetrics {
     read('switchboard_in_flight_streams', 'Streaming requests in flight.', 'gauge', sources.inFlightStreams);
     read('switchboard_trace_lines_written_total', 'Trace lines written to disk.', 'counter', () => sources.traceStats().linesWritten);
     read('switchboard_trace_lines_dropped_total', 'Trace lines dropped because the disk could not keep up or failed.', 'counter', () => sources.traceStats().linesDropped);
+    read('switchboard_trace_write_failures_total', 'Failed attempts to write trace lines (unwritable folder, full disk); the lines stay queued and are retried.', 'counter', () => sources.traceStats().writeFailures);
     read('switchboard_trace_bodies_dropped_total', 'Trace lines written without their bodies because the disk could not keep up.', 'counter', () => sources.traceStats().bodiesDropped);
     new Gauge({
       name: 'switchboard_provider_up',
