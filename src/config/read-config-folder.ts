@@ -102,6 +102,11 @@ async function readProfiles(profilesDir: string, problems: ConfigProblem[]): Pro
       problems.push(configProblem('CFG_READ_FAILED', file, { line: 1, column: 1 }, `cannot read ${file}: it is a broken symbolic link`));
       continue;
     }
+    // A ConfigMap's `..data` links stay inside the folder; a link out of it (to a dotenv, a key file) is not read.
+    if (!isInside(profilesDir, real)) {
+      problems.push(configProblem('CFG_LINK_OUTSIDE', file, { line: 1, column: 1 }, `${file} is a symbolic link to a file outside profiles/; it is not read (profiles are files of the folder itself)`));
+      continue;
+    }
     const content = await readOrReport(real, file, problems);
     if (content !== undefined) files.push({ file, content, profile });
   }
@@ -123,6 +128,12 @@ async function realpathOrUndefined(target: string): Promise<string | undefined> 
   } catch {
     return undefined;
   }
+}
+
+/** Whether `target` is `folder` or below it (`..data` inside the folder counts as inside). */
+function isInside(folder: string, target: string): boolean {
+  const relative = path.relative(folder, target);
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 function errorText(error: unknown): string {

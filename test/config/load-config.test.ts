@@ -14,7 +14,7 @@ describe('loadConfig', () => {
     expect(problems).toEqual([]);
     expect(snapshot).toBeDefined();
     const config = snapshot!;
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, bodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, drainTimeoutMs: 30_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, bodyLimitBytes: 32 * 1024 * 1024, upstreamBodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, drainTimeoutMs: 30_000 });
     expect(config.providers.get('deepseek')).toEqual({
       name: 'deepseek',
       format: 'openai-chat',
@@ -26,11 +26,13 @@ describe('loadConfig', () => {
       retry: { maxRetries: 1, backoffMs: 250 },
       maxConnections: 128,
       maxTokensField: 'max_tokens',
+      redactSecrets: expect.any(Function),
     });
     expect(config.providers.get('mock')?.baseUrl).toBe('');
     expect(config.traces).toEqual({
       enabled: true,
       dir: path.join(dir, 'traces'),
+      root: dir,
       capture: 'full',
       maxBodyBytes: 1024 * 1024,
       maxFileBytes: 100 * 1024 * 1024,
@@ -40,7 +42,7 @@ describe('loadConfig', () => {
       gzip: false,
     });
     const alice = config.keysBySha256.get(sha256('sb-test-alice'));
-    expect(alice).toEqual({ name: 'alice', sha256: sha256('sb-test-alice'), profile: 'team', allowedProfiles: ['team'], disabled: false, limits: {} });
+    expect(alice).toEqual({ name: 'alice', sha256: sha256('sb-test-alice'), profile: 'team', allowedProfiles: ['team'], role: 'client', disabled: false, limits: {} });
     expect(config.keysByName.get('alice')).toBe(alice);
     expect(config.version).toMatch(/^[0-9a-f]{12}$/);
     expect(config.contentHash).toBe(config.version);
