@@ -82,7 +82,7 @@ function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.P
   return {
     name,
     format: settings.format,
-    baseUrl: settings.format === 'mock' ? '' : (settings.base_url ?? '').replace(/\/+$/, ''),
+    ...baseUrlParts(settings),
     ...(apiKey !== undefined && { apiKey }),
     ...(apiKeyEnv !== undefined && { apiKeyEnv }),
     headers,
@@ -97,6 +97,19 @@ function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.P
     maxTokensField: settings.max_tokens_field ?? 'max_tokens',
     redactSecrets,
   };
+}
+
+/**
+ * `base_url` split into the URL the pool connects to and its query, which goes on every request: Azure
+ * OpenAI needs `?api-version=...` on each call.
+ */
+function baseUrlParts(settings: ProviderSettings): { baseUrl: string; baseQuery: string } {
+  if (settings.format === 'mock' || settings.base_url === undefined) return { baseUrl: '', baseQuery: '' };
+  const url = new URL(settings.base_url);
+  const baseQuery = url.search;
+  url.search = '';
+  url.hash = '';
+  return { baseUrl: url.toString().replace(/\/+$/, ''), baseQuery };
 }
 
 function resolveKey(name: string, settings: KeySettings): ResolvedKey {

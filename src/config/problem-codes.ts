@@ -18,7 +18,7 @@ export const configProblemCodes = {
   CFG_MISSING_FIELD: 'A required field is absent.',
   CFG_INVALID_TYPE: 'A value has the wrong type (text where a number belongs, a list where a mapping belongs...).',
   CFG_INVALID_VALUE: 'A value is out of range, not one of the allowed words, or not in the required form.',
-  CFG_LITERAL_SECRET: 'A provider `api_key` holds a literal secret instead of an `${ENV_VAR}` reference.',
+  CFG_LITERAL_SECRET: 'A provider `api_key` or credential header (`authorization`, `cookie`, `*-key`, `*token*`...) holds a literal secret instead of an `${ENV_VAR}` reference.',
   // Semantics
   CFG_UNKNOWN_PROVIDER: 'A target names a provider that `gateway.yaml` does not define.',
   CFG_INVALID_TARGET: 'A target is not of the form `provider/model`.',

@@ -42,8 +42,10 @@ export interface ResolvedServer {
 export interface ResolvedProvider {
   name: string;
   format: ProviderFormat;
-  /** Base URL without a trailing slash; empty for `mock`. */
+  /** Base URL without a trailing slash or query; empty for `mock`. */
   baseUrl: string;
+  /** The query of `base_url` (`?api-version=2024-10-21`), appended to every request path; empty when none. */
+  baseQuery: string;
   /** The credential read from the environment; undefined when not configured or the variable is unset. */
   apiKey?: string;
   /** The `${ENV}` name of the credential, for error messages. */

@@ -7,6 +7,7 @@ export const errorCodes = {
   // Authentication and authorization
   SB_AUTH_MISSING_KEY: { status: 401, type: 'authentication_error', retryable: false, summary: 'No API key in x-api-key or Authorization: Bearer.' },
   SB_AUTH_INVALID_KEY: { status: 401, type: 'authentication_error', retryable: false, summary: 'The API key is not known to this gateway.' },
+  SB_AUTH_CONFLICTING_KEYS: { status: 401, type: 'authentication_error', retryable: false, summary: 'x-api-key and Authorization: Bearer carry two different keys.' },
   SB_AUTH_KEY_DISABLED: { status: 403, type: 'permission_error', retryable: false, summary: 'The API key is disabled in gateway.yaml.' },
   SB_AUTH_NOT_ADMIN: { status: 403, type: 'permission_error', retryable: false, summary: 'The API key may not read /status or /metrics: that takes role: admin (or the admin listener).' },
   SB_AUTH_PROFILE_FORBIDDEN: { status: 403, type: 'permission_error', retryable: false, summary: 'The x-switchboard-profile header names a profile the key may not use.' },

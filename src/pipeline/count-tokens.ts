@@ -36,7 +36,7 @@ export async function countTokens(snapshot: ConfigSnapshot, route: RouteDecision
       const response = await callUpstream({
         provider,
         connection: pool.get(provider),
-        path: endpointPaths.anthropic.countTokens!,
+        path: endpointPaths.anthropic.countTokens! + provider.baseQuery,
         headers: buildUpstreamHeaders(provider, 'anthropic', 'anthropic', clientHeaders),
         body: JSON.stringify({ ...body, model: target.model }),
         signal: abort.signal,

@@ -18,7 +18,7 @@ export async function sendToProvider(request: ModelRequest, provider: ResolvedPr
   const response = await callUpstream({
     provider,
     connection: pool.get(provider),
-    path: endpointPaths[format].messages,
+    path: endpointPaths[format].messages + provider.baseQuery,
     headers: buildUpstreamHeaders(provider, format, request.inbound.format, request.headers),
     body,
     signal: request.abort.signal,

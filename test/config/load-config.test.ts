@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       name: 'deepseek',
       format: 'openai-chat',
       baseUrl: 'https://api.deepseek.com',
+      baseQuery: '',
       apiKey: 'sk-test',
       apiKeyEnv: 'DEEPSEEK_API_KEY',
       headers: {},
