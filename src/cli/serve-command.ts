@@ -63,6 +63,7 @@ export const serveCommand: Command = {
       logger,
       strict,
       watch: values['no-watch'] !== true,
+      reloadOffThread: true,
       ...(values.host === undefined ? {} : { host: values.host }),
       ...(values.port === undefined ? {} : { port: Number(values.port) }),
       ...(adminPort === undefined ? {} : { admin: { host: values['admin-host'] ?? snapshot.server.admin?.host ?? '127.0.0.1', port: Number(adminPort) } }),

@@ -1,6 +1,9 @@
 import type { Logger } from '../log/logger.js';
 import type { ConfigSnapshot } from './snapshot.js';
-import { formatProblems, loadConfig, type ConfigProblem } from './load-config.js';
+import { formatProblems, loadConfig, type ConfigProblem, type LoadOptions, type LoadResult } from './load-config.js';
+
+/** How a reload reads the folder: `loadConfig`, or `loadConfigOffThread` when serving. */
+export type ConfigLoader = (dir: string, options: LoadOptions) => Promise<LoadResult>;
 
 export interface ReloadStatus {
   /** ISO time of the last reload attempt. */
@@ -34,7 +37,7 @@ export class ConfigStore {
   constructor(
     readonly dir: string,
     initial: ConfigSnapshot,
-    private readonly options: { strict?: boolean; logger: Logger },
+    private readonly options: { strict?: boolean; logger: Logger; load?: ConfigLoader },
   ) {
     this.snapshot = initial;
   }
@@ -78,7 +81,7 @@ export class ConfigStore {
     this.options.logger.log('debug', 'config reload started', { reason });
     let result;
     try {
-      result = await loadConfig(this.dir, this.options.strict ? { strict: true } : {});
+      result = await (this.options.load ?? loadConfig)(this.dir, this.options.strict ? { strict: true } : {});
     } catch (error) {
       result = { problems: [{ severity: 'error' as const, code: 'CFG_READ_FAILED', file: '.', line: 1, column: 1, message: error instanceof Error ? error.message : String(error) }] };
     }

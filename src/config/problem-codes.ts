@@ -8,6 +8,7 @@ export const configProblemCodes = {
   CFG_READ_FAILED: 'The config folder or one of its files could not be read.',
   CFG_FILE_MISSING: 'The config folder has no `gateway.yaml`.',
   CFG_DUPLICATE_PROFILE_FILE: 'A profile exists both as `NAME.yaml` and `NAME.yml`.',
+  CFG_FILE_TOO_LARGE: 'A config file is larger than 256 KiB; it is not read.',
   CFG_LINK_OUTSIDE: 'A profile file is a symbolic link to a file outside `profiles/`; it is not read.',
   // YAML
   CFG_YAML_SYNTAX: 'The file is not valid YAML.',

@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { configProblem, type ConfigProblem } from './config-problem.js';
 
@@ -21,6 +21,11 @@ export interface ConfigFolder {
 
 const profileExtension = /\.ya?ml$/;
 const maxAttempts = 3;
+/**
+ * A hand-written profile is a few KiB; a 470 KB one took 30 s to check. Larger files are refused
+ * unread, so a pull request cannot make every reload (and `check`) that slow.
+ */
+const maxConfigFileBytes = 256 * 1024;
 
 /**
  * Reads `gateway.yaml` and `profiles/*.yaml` as one consistent revision.
@@ -115,6 +120,13 @@ async function readProfiles(profilesDir: string, problems: ConfigProblem[]): Pro
 
 async function readOrReport(absolutePath: string, file: string, problems: ConfigProblem[]): Promise<string | undefined> {
   try {
+    const { size } = await stat(absolutePath);
+    if (size > maxConfigFileBytes) {
+      problems.push(
+        configProblem('CFG_FILE_TOO_LARGE', file, { line: 1, column: 1 }, `${file} is ${Math.ceil(size / 1024)} KiB; a config file may be at most ${maxConfigFileBytes / 1024} KiB (split the rules, or use regex rules), so it is not read`),
+      );
+      return undefined;
+    }
     return await readFile(absolutePath, 'utf8');
   } catch (error) {
     problems.push(configProblem('CFG_READ_FAILED', file, { line: 1, column: 1 }, `cannot read ${file}: ${errorText(error)}`));

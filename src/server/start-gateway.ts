@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfigStore } from '../config/config-store.js';
+import { OffThreadConfigLoader } from '../config/load-config-off-thread.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
 import { watchConfig, type ConfigWatcher } from '../config/watch-config.js';
 import { KeyLimiter } from '../limits/key-limiter.js';
@@ -26,6 +27,8 @@ export interface StartOptions {
   watch?: boolean;
   /** The admin listener (overrides `server.admin`). */
   admin?: { host: string; port: number };
+  /** Reload in a worker thread, so parsing never blocks serving (`serve` does; needs the compiled dist/). */
+  reloadOffThread?: boolean;
 }
 
 export interface RunningGateway {
@@ -46,7 +49,8 @@ const keylessTracesPerSecond = 1;
 /** Wires config store, watcher, upstream pool, circuit breakers, trace writer and HTTP server together, and listens. */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { dir, snapshot, logger } = options;
-  const store = new ConfigStore(dir, snapshot, { strict: options.strict === true, logger });
+  const offThread = options.reloadOffThread ? new OffThreadConfigLoader() : undefined;
+  const store = new ConfigStore(dir, snapshot, { strict: options.strict === true, logger, ...(offThread ? { load: offThread.load } : {}) });
   const traces = new TraceWriter(snapshot.traces, { onProblem: (message) => logger.log('error', 'trace writing problem; serving continues', { problem: message }) });
   const pool = new DispatcherPool();
   const health = new ProviderHealth();
@@ -102,6 +106,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const adminListener = options.admin ?? snapshot.server.admin;
   const adminApp = adminListener && createAdminServer(state);
   const adminAddress = adminApp ? await adminApp.listen({ host: adminListener.host, port: adminListener.port }) : undefined;
+  offThread?.warm(dir);
   const watcher: ConfigWatcher | undefined = options.watch === false ? undefined : await watchConfig(dir, (reason) => void store.reload(reason));
 
   let stopping: Promise<void> | undefined;
@@ -115,6 +120,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         app.server.closeAllConnections();
       }, deadline);
       await watcher?.close();
+      await offThread?.close();
       await app.close();
       clearTimeout(force);
       await pool.close();
