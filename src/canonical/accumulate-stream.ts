@@ -11,8 +11,8 @@ export interface StreamAccumulator {
   /**
    * The response assembled so far; undefined until any part arrived. Callable
    * at any time (a client that went away leaves a partial answer): without a
-   * `finish` part the finish reason is `error` (after an `error` part, raw =
-   * the error type) or `other` with raw `incomplete`.
+   * `finish` part the finish reason is `incomplete`, with raw = the error type
+   * after an `error` part, else `incomplete`.
    */
   result(): CanonicalResponse | undefined;
   /** The stream's first `error` part, if one arrived. */
@@ -186,7 +186,7 @@ function toAssistantPart(open: OpenBlock): AssistantPart {
 }
 
 function unfinishedReason(error: StreamError | undefined): FinishReason {
-  return error ? { unified: 'error', raw: error.type } : { unified: 'other', raw: 'incomplete' };
+  return { unified: 'incomplete', raw: error ? error.type : 'incomplete' };
 }
 
 function completeUsage(partial: Partial<Usage>): Usage {

@@ -20,6 +20,8 @@ export const errorCodes = {
   SB_REQUEST_INVALID: { status: 400, type: 'invalid_request_error', retryable: false, summary: 'The request body is missing a required field or has a field of the wrong type.' },
   SB_REQUEST_TOO_LARGE: { status: 413, type: 'request_too_large', retryable: false, summary: 'The request body exceeds server.body_limit_mb.' },
   SB_REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error', retryable: false, summary: 'The request body is not application/json.' },
+  SB_REQUEST_INCOMPLETE: { status: 400, type: 'invalid_request_error', retryable: false, summary: 'The connection ended before the whole request body (content-length) arrived.' },
+  SB_REQUEST_HEADERS_TOO_LARGE: { status: 431, type: 'invalid_request_error', retryable: false, summary: 'The request headers are larger than 16 KiB.' },
   SB_REQUEST_TIMEOUT: { status: 408, type: 'timeout_error', retryable: true, summary: 'The client took too long to send the request.' },
   SB_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false, summary: 'No such route on this gateway.' },
   // Limits
@@ -36,6 +38,7 @@ export const errorCodes = {
   SB_UPSTREAM_MISSING_CREDENTIAL: { status: 500, type: 'api_error', retryable: false, summary: 'The provider api_key references an environment variable that is not set.' },
   // Gateway
   SB_GATEWAY_DRAINING: { status: 503, type: 'overloaded_error', retryable: true, summary: 'The gateway is shutting down and takes no new requests.' },
+  SB_CLIENT_ABORTED: { status: 499, type: 'client_abort', retryable: false, summary: 'The client closed the connection before the answer was complete; recorded in traces and metrics (nobody is left to answer).' },
   SB_INTERNAL: { status: 500, type: 'api_error', retryable: false, summary: 'An unexpected gateway error; the trace line holds details.' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

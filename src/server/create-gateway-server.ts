@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { WireFormat } from '../canonical/types.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
@@ -7,13 +8,14 @@ import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { getCodec } from '../formats/index.js';
 import { emptyOutcome } from '../pipeline/model-request.js';
 import { authenticate, type Caller } from './authenticate.js';
+import { createClientErrorHandler, type OpenRequest } from './client-errors.js';
 import type { GatewayState } from './gateway-state.js';
 import { inboundFormatOfPath, opsFormatOfHeaders } from './inbound.js';
 import { registerModelRoutes } from './model-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 
 /** Per-request facts set before the body is read. */
-export interface RequestContext {
+export interface RequestContext extends OpenRequest {
   id: string;
   startedAt: number;
   startedAtIso: string;
@@ -49,6 +51,8 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
   // lower the limit (checked below against content-length and the body read); raising it past the
   // limit the server started with takes a restart.
   const startupBodyLimit = state.store.current.server.bodyLimitBytes;
+  // The request being read on each connection, for errors Node reports on the connection (see client-errors.ts).
+  const openRequests = new WeakMap<Socket, OpenRequest>();
   const app = Fastify({
     logger: false,
     bodyLimit: startupBodyLimit,
@@ -57,6 +61,7 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
     genReqId: () => randomUUID(),
     // Node checks request timeouts only every connectionsCheckingInterval (30 s by default), which
     // would let a slowloris client hold a connection for 30 s past its deadline.
+    clientErrorHandler: createClientErrorHandler(openRequests),
     serverFactory: (handler) =>
       createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: Math.min(1000, requestTimeout) }, handler),
   });
@@ -88,6 +93,9 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
       format: access.admin ? opsFormatOfHeaders(request.headers) : inboundFormatOfPath(request.url),
     };
     request.gateway = context;
+    const socket = request.raw.socket;
+    openRequests.set(socket, context);
+    reply.raw.once('close', () => openRequests.delete(socket));
     if (state.draining) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
     // Refused before the body is read: a flood of bad keys costs a hash each, no parsing, no upstream call.
     context.caller = authenticate(snapshot, request.headers);
@@ -99,10 +107,11 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
     const release = state.limiter.admit(context.caller.key);
     reply.raw.once('close', release);
     const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared)) context.declaredLength = declared;
     if (declared > snapshot.server.bodyLimitBytes) throw tooLarge(snapshot.server.bodyLimitBytes);
   });
 
-  app.setErrorHandler((thrown, request, reply) => sendRefusal(state, request, reply, fromFastifyError(thrown)));
+  app.setErrorHandler((thrown, request, reply) => sendRefusal(state, request, reply, refusalOf(thrown, request)));
   app.setNotFoundHandler((request, reply) => {
     sendRefusal(state, request, reply, new GatewayError('SB_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} on this gateway`));
   });
@@ -151,6 +160,17 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
 
 function tooLarge(limit: number): GatewayError {
   return new GatewayError('SB_REQUEST_TOO_LARGE', `the request body is larger than the gateway's limit of ${Math.round(limit / 1024 / 1024)} MiB (server.body_limit_mb)`);
+}
+
+/** What to answer (and trace) for an error thrown while a request was being read or refused. */
+function refusalOf(thrown: unknown, request: FastifyRequest): GatewayError {
+  // Node already answered on the connection (a body cut short, a timeout); the body reader's "aborted" is its echo.
+  const clientError = request.gateway?.clientError;
+  if (clientError) return clientError;
+  if (!(thrown instanceof GatewayError) && request.raw.socket.destroyed) {
+    return new GatewayError('SB_CLIENT_ABORTED', 'the client reset the connection before the request body was complete');
+  }
+  return fromFastifyError(thrown);
 }
 
 /** Fastify's own errors (body parsing, content type, timeouts) in the gateway's vocabulary. */

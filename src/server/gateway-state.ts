@@ -26,6 +26,8 @@ export interface GatewayState {
   draining: boolean;
   /** Requests in flight (streams included). */
   inFlight: number;
+  /** The abort controllers of model requests in flight: the drain deadline cuts them with its reason. */
+  inFlightAborts: Set<AbortController>;
   /** Streaming requests in flight. */
   inFlightStreams: number;
   startedAt: string;

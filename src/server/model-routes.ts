@@ -48,6 +48,7 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
     'x-switchboard-config': context.snapshot.version,
   });
   state.inFlight++;
+  state.inFlightAborts.add(modelRequest.abort);
   if (modelRequest.stream) state.inFlightStreams++;
   try {
     const outcome = await handleModelRequest(modelRequest, client, state);
@@ -71,6 +72,7 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
     });
   } finally {
     state.inFlight--;
+    state.inFlightAborts.delete(modelRequest.abort);
     if (modelRequest.stream) state.inFlightStreams--;
   }
 }

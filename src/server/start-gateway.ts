@@ -6,6 +6,7 @@ import { watchConfig, type ConfigWatcher } from '../config/watch-config.js';
 import { KeyLimiter } from '../limits/key-limiter.js';
 import type { Logger } from '../log/logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import { buildTraceRecord } from '../pipeline/build-trace-record.js';
 import { settleOutcome } from '../pipeline/settle-outcome.js';
 import { TraceSampler } from '../traces/trace-sampler.js';
@@ -43,6 +44,9 @@ export interface RunningGateway {
   stop(reason?: string): Promise<void>;
 }
 
+/** After the drain deadline cut the requests in flight, how long their error events get to reach the clients. */
+const drainCutGraceMs = 1000;
+
 /** Trace lines per second for requests refused before a key was known (docs/traces.md); metrics count them all. */
 const keylessTracesPerSecond = 1;
 
@@ -71,6 +75,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     logger,
     draining: false,
     inFlight: 0,
+    inFlightAborts: new Set(),
     inFlightStreams: 0,
     startedAt: new Date().toISOString(),
     recordRequest(finished, options) {
@@ -115,14 +120,20 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       state.draining = true;
       const deadline = store.current.server.drainTimeoutMs;
       logger.log('info', 'draining', { reason, in_flight: state.inFlight, deadline_ms: deadline });
+      let closeAll: NodeJS.Timeout | undefined;
       const force = setTimeout(() => {
-        logger.log('warn', 'drain deadline passed; closing remaining connections', { in_flight: state.inFlight });
-        app.server.closeAllConnections();
+        logger.log('warn', 'drain deadline passed; cutting what is still in flight', { in_flight: state.inFlight });
+        // Streams end with the format's error event naming the cut (and are traced so), instead of a bare disconnect.
+        const cut = new GatewayError('SB_GATEWAY_DRAINING', `the gateway shut down: the answer was cut at the drain deadline (server.drain_timeout_ms: ${deadline})`);
+        for (const abort of state.inFlightAborts) abort.abort(cut);
+        // A client that does not read its last bytes does not hold the exit up.
+        closeAll = setTimeout(() => app.server.closeAllConnections(), drainCutGraceMs);
       }, deadline);
       await watcher?.close();
       await offThread?.close();
       await app.close();
       clearTimeout(force);
+      clearTimeout(closeAll);
       await pool.close();
       await traces.close();
       // Last: /status and /metrics stay readable while the gateway drains.
