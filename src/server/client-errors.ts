@@ -50,8 +50,7 @@ function refusalOf(error: NodeJS.ErrnoException, open: OpenRequest | undefined):
 
 /** The whole HTTP response, written on the socket directly (no request object is left to answer with). */
 function rawErrorResponse(refusal: GatewayError, open: OpenRequest | undefined): string {
-  // Without a request (its headers never parsed) the path, and so the caller's format, is unknown.
-  const body = JSON.stringify(getCodec(open?.format ?? 'openai-chat').encodeError(refusal));
+  const body = JSON.stringify(open ? getCodec(open.format).encodeError(refusal) : eitherFormatError(refusal));
   const headers = [
     `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? 'Error'}`,
     'content-type: application/json',
@@ -62,4 +61,15 @@ function rawErrorResponse(refusal: GatewayError, open: OpenRequest | undefined):
     'connection: close',
   ];
   return `${headers.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/**
+ * Before the request line and headers were read (a slow client timed out on them) the path, and so the
+ * caller's format, is unknown: Anthropic's envelope (`type: "error"`) around OpenAI's error fields reads
+ * as an error in both families' SDKs.
+ */
+function eitherFormatError(refusal: GatewayError): Record<string, unknown> {
+  const openai = getCodec('openai-chat').encodeError(refusal) as { error: Record<string, unknown> };
+  const anthropic = getCodec('anthropic').encodeError(refusal) as { error: Record<string, unknown> };
+  return { type: 'error', error: { ...openai.error, ...anthropic.error } };
 }
