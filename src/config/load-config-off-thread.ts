@@ -13,7 +13,7 @@ type CheckAnswer = { id: number; checked: CheckedConfig } | { id: number; error:
  * 470 KB profile took 30 s of checks, during which `/healthz` went
  * unanswered. The snapshot is compiled back on the calling thread.
  *
- * The thread is started by `warm()` (or the first reload) and stays
+ * The thread is started by `warm()` (at launch) or the first reload, and stays
  * (unreferenced, so it never holds the process open): its modules and
  * compiled schemas are loaded once, and a reload costs what it costs
  * in-thread. Needs the compiled worker file next to this one (dist/), which
@@ -33,9 +33,9 @@ export class OffThreadConfigLoader {
     return compileChecked(await checked, options);
   };
 
-  /** Starts the thread and checks `dir` once, so the first real reload finds modules and schemas loaded. */
-  warm(dir: string): void {
-    this.load(dir).catch(() => undefined);
+  /** Starts the thread now, so the first reload finds its modules loaded and its schemas compiled. */
+  warm(): void {
+    this.#thread();
   }
 
   async close(): Promise<void> {

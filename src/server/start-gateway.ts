@@ -111,7 +111,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const adminListener = options.admin ?? snapshot.server.admin;
   const adminApp = adminListener && createAdminServer(state);
   const adminAddress = adminApp ? await adminApp.listen({ host: adminListener.host, port: adminListener.port }) : undefined;
-  offThread?.warm(dir);
+  offThread?.warm();
   const watcher: ConfigWatcher | undefined = options.watch === false ? undefined : await watchConfig(dir, (reason) => void store.reload(reason));
 
   let stopping: Promise<void> | undefined;

@@ -173,7 +173,7 @@ describe('hot reload of a running serve process', () => {
     const countReloads = (): number => gateway!.logs.filter((line) => line.message === 'config reloaded').length;
     // The same content: a reload that changes nothing swaps nothing.
     gateway.child.kill('SIGHUP');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await gateway.waitForLog((line) => line.message === 'config reload finished' && line.result === 'unchanged');
     expect(countReloads()).toBe(0);
     const file = path.join(dir, 'profiles', 'main.yaml');
     const text = await readFile(file, 'utf8');
