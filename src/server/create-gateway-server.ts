@@ -96,7 +96,8 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
     const socket = request.raw.socket;
     openRequests.set(socket, context);
     reply.raw.once('close', () => openRequests.delete(socket));
-    if (state.draining) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
+    // /status and /metrics stay readable while draining: that is when operators look.
+    if (state.draining && !access.admin) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
     // Refused before the body is read: a flood of bad keys costs a hash each, no parsing, no upstream call.
     context.caller = authenticate(snapshot, request.headers);
     if (access.admin) {
