@@ -35,9 +35,13 @@ COPY bin ./bin
 COPY schema ./schema
 # The image's own `node` user (uid 1000); numeric so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
+# Client traffic. /healthz and /readyz answer here too, bare (no version, no details), for probes.
 EXPOSE 8090
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8090/healthz').then((response) => process.exit(response.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/app/bin/switchboard.js"]
-# The port is fixed here (not read from gateway.yaml) so probes and the Service always find it.
-CMD ["serve", "--config-dir", "/etc/switchboard", "--host", "0.0.0.0", "--port", "8090"]
+# The ports are fixed here (not read from gateway.yaml) so probes and the Service always find them.
+# /status and /metrics answer without a key on the admin listener, 8091, bound to the container's own
+# loopback: `docker exec <container> wget -qO- 127.0.0.1:8091/status`. docker-compose.yml and the
+# Kubernetes manifests open it to the host's loopback and to Prometheus; see docs/security.md.
+CMD ["serve", "--config-dir", "/etc/switchboard", "--host", "0.0.0.0", "--port", "8090", "--admin-host", "127.0.0.1", "--admin-port", "8091"]

@@ -11,11 +11,11 @@ export interface StreamAccumulator {
   /**
    * The response assembled so far; undefined until any part arrived. Callable
    * at any time (a client that went away leaves a partial answer): without a
-   * `finish` part the finish reason is `error` (after an `error` part, raw =
-   * the error type) or `other` with raw `incomplete`.
+   * `finish` part the finish reason is `incomplete`, with raw = the error type
+   * after an `error` part, else `incomplete`.
    */
   result(): CanonicalResponse | undefined;
-  /** The stream's `error` part, if one arrived. */
+  /** The stream's first `error` part, if one arrived. */
   readonly error: StreamError | undefined;
 }
 
@@ -132,7 +132,8 @@ export function createStreamAccumulator(): StreamAccumulator {
         mergeProviderData(part.providerData);
         return;
       case 'error':
-        streamError = part.error;
+        // The first error is the cause; a decoder may add "ended before its terminal event" after it.
+        streamError ??= part.error;
         return;
       default: {
         const unhandled: never = part;
@@ -185,7 +186,7 @@ function toAssistantPart(open: OpenBlock): AssistantPart {
 }
 
 function unfinishedReason(error: StreamError | undefined): FinishReason {
-  return error ? { unified: 'error', raw: error.type } : { unified: 'other', raw: 'incomplete' };
+  return { unified: 'incomplete', raw: error ? error.type : 'incomplete' };
 }
 
 function completeUsage(partial: Partial<Usage>): Usage {

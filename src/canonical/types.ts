@@ -171,7 +171,11 @@ export interface CanonicalRequest {
 
 // ---------------------------------------------------------------- response
 
-export type UnifiedFinishReason = 'stop' | 'length' | 'tool-calls' | 'stop-sequence' | 'content-filter' | 'refusal' | 'pause' | 'error' | 'other';
+/**
+ * Why an answer ended. `incomplete`: it did not end; the stream was cut (the upstream broke, the client
+ * left, the gateway drained) before its finish, and what exists is the part assembled so far.
+ */
+export type UnifiedFinishReason = 'stop' | 'length' | 'tool-calls' | 'stop-sequence' | 'content-filter' | 'refusal' | 'pause' | 'error' | 'other' | 'incomplete';
 
 export interface FinishReason {
   unified: UnifiedFinishReason;

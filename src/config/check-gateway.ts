@@ -12,8 +12,12 @@ export interface GatewayCheckOptions {
   strict: boolean;
 }
 
-/** Headers that carry a credential; a literal value there is a secret committed to git. */
-const credentialHeaders = /^(authorization|proxy-authorization|x-api-key|api-key)$|token|secret/i;
+/**
+ * Headers that carry a credential; a literal value there is a secret committed to git. By name:
+ * `authorization`, `cookie`, anything ending in `-key` or holding `api-key` (`x-goog-api-key`,
+ * `ocp-apim-subscription-key`), or mentioning a token, secret, password, credential or signature.
+ */
+const credentialHeaders = /^(authorization|proxy-authorization|cookie|key)$|api-?key|-key$|token|secret|passw|credential|signature/i;
 
 /**
  * Checks of `gateway.yaml` the schema cannot express: references to profiles,
@@ -38,6 +42,16 @@ function checkProviders(parsed: ParsedConfigFile, gateway: GatewayFile, options:
   for (const [name, provider] of Object.entries(gateway.providers)) {
     if (provider.format !== 'mock' && provider.base_url === undefined) {
       problems.push(configProblem('CFG_MISSING_FIELD', parsed.file, positionOf(parsed, ['providers', name], 'key'), `provider "${name}" has format "${provider.format}" and needs a base_url`));
+    }
+    if (provider.base_url !== undefined && hasUserInfo(provider.base_url)) {
+      problems.push(
+        configProblem(
+          'CFG_INVALID_VALUE',
+          parsed.file,
+          positionOf(parsed, ['providers', name, 'base_url']),
+          `base_url of provider "${name}" carries a user and password; they are not sent and do not belong in git: use api_key or a header with an \${ENV_VAR} reference`,
+        ),
+      );
     }
     if (provider.api_key !== undefined) envProblem(['providers', name, 'api_key'], `api_key of provider "${name}"`, provider.api_key);
     for (const [header, value] of Object.entries(provider.headers ?? {})) {
@@ -90,4 +104,13 @@ function checkKeys(parsed: ParsedConfigFile, gateway: GatewayFile, profileNames:
     );
   }
   return problems;
+}
+
+function hasUserInfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
 }

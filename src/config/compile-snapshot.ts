@@ -5,6 +5,7 @@ import { budgetOf, compileProfile } from './compile-profile.js';
 import type { ConfigVersion } from './config-version.js';
 import { deepFreeze } from './deep-freeze.js';
 import { envReferences, resolveEnvReferences } from './env-references.js';
+import { createSecretRedactor, type SecretRedactor } from './secret-redactor.js';
 import type { ConfigSnapshot, CompiledProfile, ResolvedKey, ResolvedLimits, ResolvedProvider, ResolvedServer, ResolvedTraces } from './snapshot.js';
 import type { GatewayFile, KeySettings, LimitStoreSettings, PricingSettings, ProfileFile, ProviderSettings, ServerSettings, TraceSettings } from './types.js';
 
@@ -33,7 +34,8 @@ export function compileSnapshot(input: SnapshotInput): ConfigSnapshot {
     profiles.set(name, compileProfile(name, path.join(dir, file), profile));
     sources.set(name, profile);
   }
-  const providers = new Map(Object.entries(gateway.providers).map(([name, settings]) => [name, resolveProvider(name, settings, env)] as const));
+  const redactSecrets = createSecretRedactor(Object.values(gateway.providers).flatMap((settings) => providerCredentials(settings, env)));
+  const providers = new Map(Object.entries(gateway.providers).map(([name, settings]) => [name, resolveProvider(name, settings, env, redactSecrets)] as const));
   const keys = Object.entries(gateway.keys).map(([name, settings]) => resolveKey(name, settings));
   const snapshot: ConfigSnapshot = {
     version: version.version,
@@ -59,15 +61,23 @@ function resolveServer(server: ServerSettings): ResolvedServer {
     host: server.host ?? '127.0.0.1',
     port: server.port ?? 8090,
     bodyLimitBytes: Math.floor((server.body_limit_mb ?? 32) * mebibyte),
+    upstreamBodyLimitBytes: Math.floor((server.upstream_body_limit_mb ?? 32) * mebibyte),
     requestTimeoutMs: server.request_timeout_ms ?? 30_000,
     sendTimeoutMs: server.send_timeout_ms ?? 60_000,
     keepAliveTimeoutMs: server.keep_alive_timeout_ms ?? 75_000,
     drainTimeoutMs: server.drain_timeout_ms ?? 30_000,
     websocket: server.websocket ?? true,
+    ...(server.admin && { admin: { host: server.admin.host ?? '127.0.0.1', port: server.admin.port } }),
   };
 }
 
-function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.ProcessEnv): ResolvedProvider {
+/** Every value sent upstream that came from the environment: the api key, and each `${ENV}` header value and the variables in it. */
+function providerCredentials(settings: ProviderSettings, env: NodeJS.ProcessEnv): string[] {
+  const references = [settings.api_key, ...Object.values(settings.headers ?? {})].filter((value) => value !== undefined && envReferences(value).length > 0) as string[];
+  return references.flatMap((value) => [resolveEnvReferences(value, env), ...envReferences(value).map((name) => env[name])]).filter((value): value is string => value !== undefined && value !== '');
+}
+
+function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.ProcessEnv, redactSecrets: SecretRedactor): ResolvedProvider {
   const headers: Record<string, string> = {};
   for (const [header, value] of Object.entries(settings.headers ?? {})) {
     // A header whose variable is unset is left out rather than sent empty; `check` has warned about it.
@@ -79,7 +89,7 @@ function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.P
   return {
     name,
     format: settings.format,
-    baseUrl: settings.format === 'mock' ? '' : (settings.base_url ?? '').replace(/\/+$/, ''),
+    ...baseUrlParts(settings),
     ...(apiKey !== undefined && { apiKey }),
     ...(apiKeyEnv !== undefined && { apiKeyEnv }),
     headers,
@@ -95,7 +105,21 @@ function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.P
     ...(settings.max_output_tokens === undefined ? {} : { maxOutputTokens: settings.max_output_tokens }),
     maxTokensField: settings.max_tokens_field ?? 'max_tokens',
     sendsPromptCacheKey: settings.prompt_cache_key ?? true,
+    redactSecrets,
   };
+}
+
+/**
+ * `base_url` split into the URL the pool connects to and its query, which goes on every request: Azure
+ * OpenAI needs `?api-version=...` on each call.
+ */
+function baseUrlParts(settings: ProviderSettings): { baseUrl: string; baseQuery: string } {
+  if (settings.format === 'mock' || settings.base_url === undefined) return { baseUrl: '', baseQuery: '' };
+  const url = new URL(settings.base_url);
+  const baseQuery = url.search;
+  url.search = '';
+  url.hash = '';
+  return { baseUrl: url.toString().replace(/\/+$/, ''), baseQuery };
 }
 
 function resolveKey(name: string, settings: KeySettings): ResolvedKey {
@@ -104,6 +128,7 @@ function resolveKey(name: string, settings: KeySettings): ResolvedKey {
     sha256: settings.sha256,
     profile: settings.profile,
     allowedProfiles: [...new Set([settings.profile, ...(settings.profiles ?? [])])],
+    role: settings.role ?? 'client',
     disabled: settings.disabled ?? false,
     limits: { ...settings.limits },
     ...budgetOf(settings),
@@ -130,9 +155,11 @@ function resolveLimits(limits: LimitStoreSettings, env: NodeJS.ProcessEnv): Reso
 }
 
 function resolveTraces(traces: TraceSettings, dir: string): ResolvedTraces {
+  const tracesDir = path.resolve(dir, traces.dir ?? 'traces');
   return {
     enabled: traces.enabled ?? true,
-    dir: path.resolve(dir, traces.dir ?? 'traces'),
+    dir: tracesDir,
+    root: path.isAbsolute(traces.dir ?? 'traces') ? tracesDir : dir,
     capture: traces.capture ?? 'full',
     maxBodyBytes: (traces.max_body_kb ?? 1024) * 1024,
     maxFileBytes: Math.floor((traces.max_file_mb ?? 100) * mebibyte),

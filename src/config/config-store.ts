@@ -1,6 +1,9 @@
 import type { Logger } from '../log/logger.js';
 import type { ConfigSnapshot } from './snapshot.js';
-import { formatProblems, loadConfig, type ConfigProblem } from './load-config.js';
+import { formatProblems, loadConfig, type ConfigProblem, type LoadOptions, type LoadResult } from './load-config.js';
+
+/** How a reload reads the folder: `loadConfig`, or `loadConfigOffThread` when serving. */
+export type ConfigLoader = (dir: string, options: LoadOptions) => Promise<LoadResult>;
 
 export interface ReloadStatus {
   /** ISO time of the last reload attempt. */
@@ -34,7 +37,7 @@ export class ConfigStore {
   constructor(
     readonly dir: string,
     initial: ConfigSnapshot,
-    private readonly options: { strict?: boolean; logger: Logger },
+    private readonly options: { strict?: boolean; logger: Logger; load?: ConfigLoader },
   ) {
     this.snapshot = initial;
   }
@@ -75,9 +78,10 @@ export class ConfigStore {
 
   private async reloadOnce(reason: string): Promise<void> {
     const at = new Date().toISOString();
+    this.options.logger.log('debug', 'config reload started', { reason });
     let result;
     try {
-      result = await loadConfig(this.dir, this.options.strict ? { strict: true } : {});
+      result = await (this.options.load ?? loadConfig)(this.dir, this.options.strict ? { strict: true } : {});
     } catch (error) {
       result = { problems: [{ severity: 'error' as const, code: 'CFG_READ_FAILED', file: '.', line: 1, column: 1, message: error instanceof Error ? error.message : String(error) }] };
     }
@@ -91,13 +95,13 @@ export class ConfigStore {
         version: this.snapshot.version,
         problems: formatProblems(problems, 'text', this.dir),
       });
-      this.emitResult('refused');
+      this.emitResult('refused', reason);
       return;
     }
     this.lastReload = { at, ok: true, reason };
     this.lastError = undefined;
     if (snapshot.version === this.snapshot.version) {
-      this.emitResult('unchanged');
+      this.emitResult('unchanged', reason);
       return;
     }
     const previous = this.snapshot.version;
@@ -105,10 +109,11 @@ export class ConfigStore {
     this.reloads++;
     this.options.logger.log('info', 'config reloaded', { reason, version: snapshot.version, previous });
     for (const listener of this.listeners) listener(snapshot);
-    this.emitResult('applied');
+    this.emitResult('applied', reason);
   }
 
-  private emitResult(result: 'applied' | 'unchanged' | 'refused'): void {
+  private emitResult(result: 'applied' | 'unchanged' | 'refused', reason: string): void {
+    this.options.logger.log('debug', 'config reload finished', { reason, result });
     for (const listener of this.resultListeners) listener(result);
   }
 }

@@ -5,7 +5,7 @@ import { checkProfile } from './check-profile.js';
 import { checkRoutingTests } from './check-routing-tests.js';
 import { checkSpend, type CheckedProfile } from './check-spend.js';
 import { compileProfile } from './compile-profile.js';
-import { compileSnapshot } from './compile-snapshot.js';
+import { compileSnapshot, type SnapshotInput } from './compile-snapshot.js';
 import type { ConfigProblem } from './config-problem.js';
 import { configVersion } from './config-version.js';
 import { parseConfigFile, type ParsedConfigFile } from './parse-config-file.js';
@@ -43,6 +43,14 @@ export interface LoadStats {
   routingTestsFailed: number;
 }
 
+/** The config folder checked but not yet compiled: plain data, so a worker thread can hand it over. */
+export interface CheckedConfig {
+  /** Present exactly when no problem is an error. */
+  input?: Omit<SnapshotInput, 'env'>;
+  problems: ConfigProblem[];
+  stats: LoadStats;
+}
+
 /**
  * Reads, validates and compiles the config folder (`gateway.yaml` and
  * `profiles/*.yaml`). Every problem found is reported at once, each with its
@@ -50,6 +58,21 @@ export interface LoadStats {
  * Never throws for anything wrong with the files themselves.
  */
 export async function loadConfig(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  return compileChecked(await checkConfigFolder(dir, options), options);
+}
+
+/** The snapshot of a checked folder (compiling is quick: regexes, maps, `${ENV}` values). */
+export function compileChecked(checked: CheckedConfig, options: LoadOptions = {}): LoadResult {
+  const { input, problems, stats } = checked;
+  if (!input) return { problems, stats };
+  return { snapshot: compileSnapshot({ ...input, env: options.env ?? process.env }), problems, stats };
+}
+
+/**
+ * Everything `loadConfig` does but the final compile: reading, parsing, schema and semantic checks,
+ * routing tests. This is the slow part (YAML parsing, rule checks), and the part a worker thread runs.
+ */
+export async function checkConfigFolder(dir: string, options: LoadOptions = {}): Promise<CheckedConfig> {
   const env = options.env ?? process.env;
   const strict = options.strict ?? false;
   const absoluteDir = path.resolve(dir);
@@ -93,7 +116,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   const sorted = sortProblems(uniqueProblems(problems));
   if (!gateway || sorted.some((problem) => problem.severity === 'error')) return { problems: sorted, stats };
   const version = await configVersion(folder.files, folder.root ?? absoluteDir);
-  return { snapshot: compileSnapshot({ dir: absoluteDir, gateway, profiles, env, version }), problems: sorted, stats };
+  return { input: { dir: absoluteDir, gateway, profiles, version }, problems: sorted, stats };
 }
 
 /** The file's data when it parsed and matches its schema; otherwise undefined, with the problems recorded. */

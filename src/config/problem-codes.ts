@@ -8,6 +8,8 @@ export const configProblemCodes = {
   CFG_READ_FAILED: 'The config folder or one of its files could not be read.',
   CFG_FILE_MISSING: 'The config folder has no `gateway.yaml`.',
   CFG_DUPLICATE_PROFILE_FILE: 'A profile exists both as `NAME.yaml` and `NAME.yml`.',
+  CFG_FILE_TOO_LARGE: 'A config file is larger than 256 KiB; it is not read.',
+  CFG_LINK_OUTSIDE: 'A profile file is a symbolic link to a file outside `profiles/`; it is not read.',
   // YAML
   CFG_YAML_SYNTAX: 'The file is not valid YAML.',
   CFG_YAML_DUPLICATE_KEY: 'A mapping has the same key twice; YAML parsers disagree on which one wins, so it is refused.',
@@ -17,7 +19,7 @@ export const configProblemCodes = {
   CFG_MISSING_FIELD: 'A required field is absent.',
   CFG_INVALID_TYPE: 'A value has the wrong type (text where a number belongs, a list where a mapping belongs...).',
   CFG_INVALID_VALUE: 'A value is out of range, not one of the allowed words, or not in the required form.',
-  CFG_LITERAL_SECRET: 'A provider `api_key` holds a literal secret instead of an `${ENV_VAR}` reference.',
+  CFG_LITERAL_SECRET: 'A provider `api_key` or credential header (`authorization`, `cookie`, `*-key`, `*token*`...) holds a literal secret instead of an `${ENV_VAR}` reference.',
   // Semantics
   CFG_UNKNOWN_PROVIDER: 'A target names a provider that `gateway.yaml` does not define.',
   CFG_INVALID_TARGET: 'A target is not of the form `provider/model`.',

@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { configProblem, type ConfigProblem } from './config-problem.js';
 
@@ -21,6 +21,11 @@ export interface ConfigFolder {
 
 const profileExtension = /\.ya?ml$/;
 const maxAttempts = 3;
+/**
+ * A hand-written profile is a few KiB; a 470 KB one took 30 s to check. Larger files are refused
+ * unread, so a pull request cannot make every reload (and `check`) that slow.
+ */
+const maxConfigFileBytes = 256 * 1024;
 
 /**
  * Reads `gateway.yaml` and `profiles/*.yaml` as one consistent revision.
@@ -102,6 +107,11 @@ async function readProfiles(profilesDir: string, problems: ConfigProblem[]): Pro
       problems.push(configProblem('CFG_READ_FAILED', file, { line: 1, column: 1 }, `cannot read ${file}: it is a broken symbolic link`));
       continue;
     }
+    // A ConfigMap's `..data` links stay inside the folder; a link out of it (to a dotenv, a key file) is not read.
+    if (!isInside(profilesDir, real)) {
+      problems.push(configProblem('CFG_LINK_OUTSIDE', file, { line: 1, column: 1 }, `${file} is a symbolic link to a file outside profiles/; it is not read (profiles are files of the folder itself)`));
+      continue;
+    }
     const content = await readOrReport(real, file, problems);
     if (content !== undefined) files.push({ file, content, profile });
   }
@@ -110,6 +120,13 @@ async function readProfiles(profilesDir: string, problems: ConfigProblem[]): Pro
 
 async function readOrReport(absolutePath: string, file: string, problems: ConfigProblem[]): Promise<string | undefined> {
   try {
+    const { size } = await stat(absolutePath);
+    if (size > maxConfigFileBytes) {
+      problems.push(
+        configProblem('CFG_FILE_TOO_LARGE', file, { line: 1, column: 1 }, `${file} is ${Math.ceil(size / 1024)} KiB; a config file may be at most ${maxConfigFileBytes / 1024} KiB (split the rules, or use regex rules), so it is not read`),
+      );
+      return undefined;
+    }
     return await readFile(absolutePath, 'utf8');
   } catch (error) {
     problems.push(configProblem('CFG_READ_FAILED', file, { line: 1, column: 1 }, `cannot read ${file}: ${errorText(error)}`));
@@ -123,6 +140,12 @@ async function realpathOrUndefined(target: string): Promise<string | undefined> 
   } catch {
     return undefined;
   }
+}
+
+/** Whether `target` is `folder` or below it (`..data` inside the folder counts as inside). */
+function isInside(folder: string, target: string): boolean {
+  const relative = path.relative(folder, target);
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 function errorText(error: unknown): string {

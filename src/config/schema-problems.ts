@@ -72,7 +72,9 @@ function schemaProblem(parsed: ParsedConfigFile, kind: ConfigFileKind, error: Er
     case 'type': {
       const expected = String((error.params as { type: string }).type);
       if (path.length === 0) {
-        return configProblem('CFG_INVALID_TYPE', parsed.file, at(path), `${parsed.file} must be a mapping of fields, not ${describeValue(value)}`);
+        // Never the value itself: a file that is not YAML fields may be anything (a dotenv full of keys).
+        const hidden = value === null || value === undefined ? '' : '; its content is not shown';
+        return configProblem('CFG_INVALID_TYPE', parsed.file, at(path), `${parsed.file} must be a mapping of fields, not ${describeKind(value)}${hidden}`);
       }
       return configProblem('CFG_INVALID_TYPE', parsed.file, at(path), `${label} must be ${describeType(expected)}, not ${describeValue(value)}`);
     }
@@ -168,6 +170,14 @@ function describeType(type: string): string {
     default:
       return type;
   }
+}
+
+/** What a value is, without any of its content. */
+function describeKind(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return 'text';
+  return describeType(typeof value);
 }
 
 function describeValue(value: unknown): string {

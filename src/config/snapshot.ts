@@ -1,5 +1,6 @@
 import type { ModelPattern } from '../routing/model-pattern.js';
 import type { PriceTable } from '../spend/price-table.js';
+import type { SecretRedactor } from './secret-redactor.js';
 import type { GatewayFile, KeyLimits, ProviderFormat, ProfileFile } from './types.js';
 
 /**
@@ -36,19 +37,24 @@ export interface ResolvedServer {
   host: string;
   port: number;
   bodyLimitBytes: number;
+  upstreamBodyLimitBytes: number;
   requestTimeoutMs: number;
   sendTimeoutMs: number;
   keepAliveTimeoutMs: number;
   drainTimeoutMs: number;
   /** Whether `GET /v1/responses` may be upgraded to the Responses WebSocket. */
   websocket: boolean;
+  /** The keyless operations listener, when configured. */
+  admin?: { host: string; port: number };
 }
 
 export interface ResolvedProvider {
   name: string;
   format: ProviderFormat;
-  /** Base URL without a trailing slash; empty for `mock`. */
+  /** Base URL without a trailing slash or query; empty for `mock`. */
   baseUrl: string;
+  /** The query of `base_url` (`?api-version=2024-10-21`), appended to every request path; empty when none. */
+  baseQuery: string;
   /** The credential read from the environment; undefined when not configured or the variable is unset. */
   apiKey?: string;
   /** The `${ENV}` name of the credential, for error messages. */
@@ -65,6 +71,11 @@ export interface ResolvedProvider {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** Whether translated `openai-chat` requests carry `prompt_cache_key`. */
   sendsPromptCacheKey: boolean;
+  /**
+   * Removes every provider credential of the snapshot (api keys, `${ENV}` header values) from text an
+   * upstream sent back, before it is relayed or traced. Shared by all providers of one snapshot.
+   */
+  redactSecrets: SecretRedactor;
 }
 
 export interface ResolvedKey {
@@ -74,6 +85,8 @@ export interface ResolvedKey {
   profile: string;
   /** Every profile the key may use: the active one first, then `profiles`. */
   allowedProfiles: readonly string[];
+  /** `admin` keys may read `/status` and `/metrics`. */
+  role: 'client' | 'admin';
   disabled: boolean;
   limits: KeyLimits;
   budget?: ResolvedBudget;
@@ -106,6 +119,11 @@ export interface ResolvedTraces {
   enabled: boolean;
   /** Absolute folder. */
   dir: string;
+  /**
+   * The folder `dir` must stay inside, without symbolic links on the way: the config folder for a
+   * relative `traces.dir`; `dir` itself when absolute (the default).
+   */
+  root?: string;
   capture: 'full' | 'metadata';
   maxBodyBytes: number;
   maxFileBytes: number;

@@ -46,6 +46,12 @@ export interface ServerSettings {
    */
   body_limit_mb?: number;
   /**
+   * Largest whole (non-streamed) answer read from a provider, in MiB; a larger one is refused with 502 and its connection closed. Streams are relayed as they arrive and are not capped; error bodies are read up to 64 KiB.
+   * @exclusiveMinimum 0
+   * @default 32
+   */
+  upstream_body_limit_mb?: number;
+  /**
    * Milliseconds a client may take to send its whole request before it gets 408.
    * @minimum 1000
    * @default 30000
@@ -67,6 +73,10 @@ export interface ServerSettings {
    */
   keep_alive_timeout_ms?: number;
   /**
+   * A second listener for `/status`, `/metrics`, `/healthz` and `/readyz` only, answered without a key: bind it to loopback or a network only operators and Prometheus reach. Without it, `/status` and `/metrics` on the main port answer admin keys only (`role: admin`). Changes take effect on restart; `serve --admin-host/--admin-port` override it.
+   */
+  admin?: AdminListenerSettings;
+  /**
    * Milliseconds SIGTERM waits for in-flight requests and streams before exiting.
    * @minimum 0
    * @default 30000
@@ -80,6 +90,22 @@ export interface ServerSettings {
    * @default true
    */
   websocket?: boolean;
+}
+
+/** The admin listener: operations endpoints without a key, apart from client traffic. */
+export interface AdminListenerSettings {
+  /**
+   * Address to listen on.
+   * @default "127.0.0.1"
+   */
+  host?: string;
+  /**
+   * TCP port to listen on, e.g. 8091.
+   * @minimum 0
+   * @maximum 65535
+   * @asType integer
+   */
+  port: number;
 }
 
 /** One upstream provider. */
@@ -198,6 +224,11 @@ export interface KeySettings {
   profile: string;
   /** Other profiles the client may select per request with the header `x-switchboard-profile`. */
   profiles?: string[];
+  /**
+   * `admin` may also read `/status` and `/metrics` on the main port (config and trace paths, key usage, rules, reload errors); `client` keys get 403 there. An admin key still routes model requests by its profile.
+   * @default "client"
+   */
+  role?: 'client' | 'admin';
   /**
    * A disabled key is refused with 403.
    * @default false

@@ -7,7 +7,9 @@ export const errorCodes = {
   // Authentication and authorization
   SB_AUTH_MISSING_KEY: { status: 401, type: 'authentication_error', retryable: false, summary: 'No API key in x-api-key or Authorization: Bearer.' },
   SB_AUTH_INVALID_KEY: { status: 401, type: 'authentication_error', retryable: false, summary: 'The API key is not known to this gateway.' },
+  SB_AUTH_CONFLICTING_KEYS: { status: 401, type: 'authentication_error', retryable: false, summary: 'x-api-key and Authorization: Bearer carry two different keys.' },
   SB_AUTH_KEY_DISABLED: { status: 403, type: 'permission_error', retryable: false, summary: 'The API key is disabled in gateway.yaml.' },
+  SB_AUTH_NOT_ADMIN: { status: 403, type: 'permission_error', retryable: false, summary: 'The API key may not read /status or /metrics: that takes role: admin (or the admin listener).' },
   SB_AUTH_PROFILE_FORBIDDEN: { status: 403, type: 'permission_error', retryable: false, summary: 'The x-switchboard-profile header names a profile the key may not use.' },
   // Routing
   SB_ROUTE_NO_MATCH: { status: 404, type: 'not_found_error', retryable: false, summary: 'No rule of the profile matches the requested model and the profile has no default.' },
@@ -19,6 +21,8 @@ export const errorCodes = {
   SB_REQUEST_UNTRANSLATABLE: { status: 400, type: 'invalid_request_error', retryable: false, summary: "The request holds something only the client's own API family can act on (an OpenAI compaction item), and the route's provider speaks another format." },
   SB_REQUEST_TOO_LARGE: { status: 413, type: 'request_too_large', retryable: false, summary: 'The request body exceeds server.body_limit_mb.' },
   SB_REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error', retryable: false, summary: 'The request body is not application/json.' },
+  SB_REQUEST_INCOMPLETE: { status: 400, type: 'invalid_request_error', retryable: false, summary: 'The connection ended before the whole request body (content-length) arrived.' },
+  SB_REQUEST_HEADERS_TOO_LARGE: { status: 431, type: 'invalid_request_error', retryable: false, summary: 'The request headers are larger than 16 KiB.' },
   SB_REQUEST_TIMEOUT: { status: 408, type: 'timeout_error', retryable: true, summary: 'The client took too long to send the request.' },
   SB_MODEL_NOT_LISTED: { status: 404, type: 'not_found_error', retryable: false, summary: 'GET /v1/models/{id} names a model the key\'s profile does not list.' },
   SB_NOT_FOUND: { status: 404, type: 'not_found_error', retryable: false, summary: 'No such route on this gateway.' },
@@ -44,6 +48,7 @@ export const errorCodes = {
   SB_CLIENT_STALLED: { status: 408, type: 'timeout_error', retryable: false, summary: 'The client stopped reading the answer for server.send_timeout_ms; the gateway closed the connection and aborted the upstream call.' },
   // Gateway
   SB_GATEWAY_DRAINING: { status: 503, type: 'overloaded_error', retryable: true, summary: 'The gateway is shutting down and takes no new requests.' },
+  SB_CLIENT_ABORTED: { status: 499, type: 'client_abort', retryable: false, summary: 'The client closed the connection before the answer was complete; recorded in traces and metrics (nobody is left to answer).' },
   SB_INTERNAL: { status: 500, type: 'api_error', retryable: false, summary: 'An unexpected gateway error; the trace line holds details.' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
@@ -60,3 +65,7 @@ export interface ErrorCodeInfo {
 }
 
 export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorCodes, code);
+}

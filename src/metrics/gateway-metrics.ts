@@ -1,12 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BudgetStatus } from '../limits/admission.js';
+import type { ErrorCode } from '../errors/codes.js';
 import type { FinishedRequest } from '../pipeline/finished-request.js';
 
 /** Live values the metrics read when scraped. */
 export interface MetricSources {
   inFlight(): number;
   inFlightStreams(): number;
-  traceStats(): { linesWritten: number; linesDropped: number; bodiesDropped: number };
+  traceStats(): { linesWritten: number; linesDropped: number; bodiesDropped: number; writeFailures: number };
   providerUp(): Record<string, boolean>;
   /** Requests on each provider's connections and waiting for one. */
   poolUsage(): Record<string, { active: number; queued: number }>;
@@ -34,6 +35,7 @@ export class GatewayMetrics {
   private readonly tokens = new Counter({ name: 'switchboard_tokens_total', help: 'Tokens by key, provider and kind (input, output, cache_read, cache_write, reasoning).', labelNames: ['key', 'provider', 'kind'], registers: [this.registry] });
   private readonly cost = new Counter({ name: 'switchboard_cost_usd_total', help: 'US dollars spent by key and provider, from reported usage and the price table.', labelNames: ['key', 'provider'], registers: [this.registry] });
   private readonly storeErrors = new Counter({ name: 'switchboard_limit_store_errors_total', help: 'Limit store calls that failed or timed out, by operation (admit, settle, renew, read).', labelNames: ['operation'], registers: [this.registry] });
+  private readonly refusals = new Counter({ name: 'switchboard_refused_requests_total', help: 'Requests the gateway refused before routing (no or unknown key, limits, bad input, unknown path) by error code.', labelNames: ['code'], registers: [this.registry] });
   private readonly reloads = new Counter({ name: 'switchboard_config_reloads_total', help: 'Config reload attempts by result (applied, unchanged, refused).', labelNames: ['result'], registers: [this.registry] });
 
   constructor(sources: MetricSources) {
@@ -55,6 +57,7 @@ export class GatewayMetrics {
     read('switchboard_in_flight_streams', 'Streaming requests in flight.', 'gauge', sources.inFlightStreams);
     read('switchboard_trace_lines_written_total', 'Trace lines written to disk.', 'counter', () => sources.traceStats().linesWritten);
     read('switchboard_trace_lines_dropped_total', 'Trace lines dropped because the disk could not keep up or failed.', 'counter', () => sources.traceStats().linesDropped);
+    read('switchboard_trace_write_failures_total', 'Failed attempts to write trace lines (unwritable folder, full disk); the lines stay queued and are retried.', 'counter', () => sources.traceStats().writeFailures);
     read('switchboard_trace_bodies_dropped_total', 'Trace lines written without their bodies because the disk could not keep up.', 'counter', () => sources.traceStats().bodiesDropped);
     const usageGauge = (name: string, help: string, field: 'active' | 'queued'): void => {
       new Gauge({
@@ -116,6 +119,18 @@ export class GatewayMetrics {
 
   recordStoreError(operation: string): void {
     this.storeErrors.inc({ operation });
+  }
+
+  private readonly refusalChildren = new Map<string, { inc(): void }>();
+
+  /** Counts one refusal; `code` is one of the registry's, so the label set stays bounded. */
+  recordRefusal(code: ErrorCode): void {
+    let child = this.refusalChildren.get(code);
+    if (!child) {
+      child = this.refusals.labels({ code });
+      this.refusalChildren.set(code, child);
+    }
+    child.inc();
   }
 
   recordReload(result: 'applied' | 'unchanged' | 'refused'): void {

@@ -5,6 +5,9 @@ import { RawJson } from '../traces/raw-json.js';
 import type { TraceRecord } from '../traces/trace-record.js';
 import type { FinishedRequest } from './finished-request.js';
 
+/** Real clients' user agents are far shorter; anyone can send a 15 KB one, and the line should not carry it. */
+const maxUserAgentChars = 256;
+
 /**
  * Turns a finished (and settled) request into its trace line. Runs after the
  * client got its answer, so the work here (writing a streamed answer as one
@@ -29,7 +32,7 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
     agent: finished.agent ?? null,
     parent_agent: finished.parentAgent ?? null,
     kind: finished.kind ?? 'turn',
-    user_agent: typeof userAgent === 'string' ? userAgent : null,
+    user_agent: typeof userAgent === 'string' ? userAgent.slice(0, maxUserAgentChars) : null,
     inbound: finished.inbound,
     model: finished.model,
     provider: outcome.provider,

@@ -3,9 +3,10 @@ import type { ConfigSnapshot } from '../config/snapshot.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { getCodec } from '../formats/index.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
-import { callUpstream, upstreamTransportError } from '../upstream/call-upstream.js';
+import { callUpstream } from '../upstream/call-upstream.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { UpstreamAttempt } from '../upstream/upstream-attempt.js';
+import { readUpstreamBody } from '../upstream/read-upstream-body.js';
 import { buildUpstreamHeaders, endpointPaths, type ClientHeaders } from '../upstream/upstream-request.js';
 import { estimateInputTokens } from './estimate-input-tokens.js';
 import { relayedHeaders } from './response-headers.js';
@@ -36,18 +37,19 @@ export async function countTokens(snapshot: ConfigSnapshot, route: RouteDecision
     try {
       const response = await callUpstream({
         connection: pool.get(provider),
-        path: endpointPaths.anthropic.countTokens!,
+        path: endpointPaths.anthropic.countTokens! + provider.baseQuery,
         headers: buildUpstreamHeaders(provider, 'anthropic', 'anthropic', clientHeaders),
         body: JSON.stringify({ ...body, model: target.model }),
         attempt,
       });
       attempt.firstByteArrived();
       if (response.statusCode >= 400) throw await readUpstreamHttpError(response, provider, getCodec('anthropic'));
+      const text = provider.redactSecrets(await readUpstreamBody(response, provider, snapshot.server.upstreamBodyLimitBytes));
       let answer: unknown;
       try {
-        answer = await response.body.json();
+        answer = JSON.parse(text);
       } catch (error) {
-        throw upstreamTransportError(error, provider);
+        throw new GatewayError('SB_UPSTREAM_BAD_RESPONSE', `provider "${provider.name}" sent a token count that is not JSON`, { cause: error });
       }
       return { status: 200, headers: { ...relayedHeaders(response.headers, 'anthropic'), 'x-switchboard-token-count': 'upstream' }, body: answer };
     } finally {

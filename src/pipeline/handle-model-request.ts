@@ -7,6 +7,7 @@ import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import type { ProviderHealth } from '../upstream/provider-health.js';
 import { UpstreamAttempt } from '../upstream/upstream-attempt.js';
 import type { ClientResponse } from './client-response.js';
+import { gatewayCut } from './gateway-cut.js';
 import { emptyOutcome, type ModelRequest, type RequestOutcome } from './model-request.js';
 import { relayPassthrough } from './relay-passthrough.js';
 import { relayMock, relayTranslated } from './relay-translated.js';
@@ -31,8 +32,10 @@ export async function handleModelRequest(request: ModelRequest, client: ClientRe
   try {
     await tryTargets(request, client, deps, outcome);
   } catch (thrown) {
-    const error = toGatewayError(thrown);
-    if (request.abort.signal.aborted || client.closed) {
+    // The gateway cut the request (the drain deadline): its reason is the answer, not what the abort broke.
+    const cut = gatewayCut(request.abort.signal);
+    const error = cut ?? toGatewayError(thrown);
+    if (!cut && (request.abort.signal.aborted || client.closed)) {
       outcome.clientAborted = true;
     } else if (!client.started) {
       sendClientError(client, request.inbound.format, error);
@@ -45,14 +48,14 @@ export async function handleModelRequest(request: ModelRequest, client: ClientRe
     outcome.error = { type: client.failure.type, code: client.failure.code, message: client.failure.message };
     if (!client.headSent) outcome.status = client.failure.status;
   } else if (outcome.clientAborted) {
-    // 499: nginx's "client closed request", so aborted requests stand out in traces.
-    if (!client.started) outcome.status = 499;
-    outcome.error ??= { type: 'client_abort', code: 'SB_CLIENT_ABORTED', message: 'the client closed the connection before the answer was complete' };
-  } else if (outcome.assembled?.finishReason.unified === 'error' && outcome.error === null) {
-    outcome.error = { type: 'api_error', code: 'SB_UPSTREAM_STREAM_BROKEN', message: outcome.assembled.finishReason.raw ?? 'the stream ended with an error' };
+    // 499 (nginx's "client closed request") whether or not the answer had started, so aborts stand out in traces.
+    outcome.status = 499;
+    const aborted = new GatewayError('SB_CLIENT_ABORTED', 'the client closed the connection before the answer was complete');
+    outcome.error = { type: aborted.type, code: aborted.code, message: aborted.message };
   }
   return outcome;
 }
+
 
 async function tryTargets(request: ModelRequest, client: ClientResponse, deps: PipelineDeps, outcome: RequestOutcome): Promise<void> {
   const targets = request.route.targets;

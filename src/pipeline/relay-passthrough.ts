@@ -1,16 +1,16 @@
 import type { WireFormat } from '../canonical/types.js';
 import type { Target } from '../config/snapshot.js';
 import { getCodec } from '../formats/index.js';
-import { upstreamTransportError } from '../upstream/call-upstream.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import type { UpstreamAttempt } from '../upstream/upstream-attempt.js';
+import { readUpstreamBody } from '../upstream/read-upstream-body.js';
 import type { ClientResponse } from './client-response.js';
 import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
 import { relayEventStream } from './relay-stream.js';
 import { replaceTopLevelString } from './replace-top-level-string.js';
 import { relayedHeaders, isEventStream } from './response-headers.js';
 import { sendToProvider } from './send-to-provider.js';
-import { createPassthroughTransform } from './stream-transforms.js';
+import { createPassthroughTransform, recordStreamError } from './stream-transforms.js';
 
 /**
  * The fast path for a provider that speaks the client's format: the body is
@@ -28,15 +28,11 @@ export async function relayPassthrough(request: ModelRequest, target: Target, at
 
   if (isEventStream(response.headers)) {
     const transform = createPassthroughTransform(codec, provider, request.clientModel, target.model);
-    return relayEventStream(response, transform, client, headers, attempt, request.abort.signal, outcome);
+    await relayEventStream(response, transform, client, headers, attempt, request.abort.signal, outcome);
+    return recordStreamError(outcome, transform);
   }
 
-  let text: string;
-  try {
-    text = await response.body.text();
-  } catch (error) {
-    throw upstreamTransportError(error, provider);
-  }
+  const text = provider.redactSecrets(await readUpstreamBody(response, provider, request.snapshot.server.upstreamBodyLimitBytes));
   const relayed = target.model === request.clientModel ? text : (replaceTopLevelString(text, 'model', request.clientModel) ?? text);
   client.sendJson(response.statusCode, relayed, headers);
   outcome.status = response.statusCode;

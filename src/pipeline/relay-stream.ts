@@ -5,6 +5,7 @@ import { createSseParser } from '../sse/sse-parser.js';
 import { upstreamTransportError } from '../upstream/call-upstream.js';
 import type { UpstreamAttempt } from '../upstream/upstream-attempt.js';
 import type { ClientResponse } from './client-response.js';
+import { gatewayCut } from './gateway-cut.js';
 import type { RequestOutcome } from './model-request.js';
 
 /**
@@ -77,8 +78,10 @@ export async function relayStream(
       await flush();
     }
   } catch (error) {
-    if (signal.aborted || client.closed) return { clientAborted: true };
-    const failure = error instanceof GatewayError ? error : mapTransportError(error);
+    // Cut by the gateway (the drain deadline): the client is still there and gets the reason as the stream's error event.
+    const cut = gatewayCut(signal);
+    if (!cut && (signal.aborted || client.closed)) return { clientAborted: true };
+    const failure = cut ?? (error instanceof GatewayError ? error : mapTransportError(error));
     if (!client.started) throw failure;
     transform.onBroken(failure);
     await flush();

@@ -9,12 +9,13 @@ import { getCodec } from '../formats/index.js';
 import type { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import type { UpstreamAttempt } from '../upstream/upstream-attempt.js';
 import { mockResponseParts } from '../upstream/mock-provider.js';
+import { readUpstreamBody } from '../upstream/read-upstream-body.js';
 import type { ClientResponse } from './client-response.js';
 import { bodyOf, type ModelRequest, type RequestOutcome } from './model-request.js';
 import { relayEventStream } from './relay-stream.js';
 import { isEventStream, relayedHeaders } from './response-headers.js';
 import { sendToProvider } from './send-to-provider.js';
-import { createTranslatingTransform } from './stream-transforms.js';
+import { createTranslatingTransform, recordStreamError } from './stream-transforms.js';
 
 /** The client's request in canonical form, decoded once per request however many attempts it takes. */
 export function canonicalRequestOf(request: ModelRequest, outcome: RequestOutcome): CanonicalRequest {
@@ -39,12 +40,14 @@ export async function relayTranslated(request: ModelRequest, target: Target, att
 
   if (canonical.stream && isEventStream(response.headers)) {
     const transform = createTranslatingTransform(upstreamCodec, clientCodec, context, provider);
-    return relayEventStream(response, transform, client, headers, attempt, request.abort.signal, outcome);
+    await relayEventStream(response, transform, client, headers, attempt, request.abort.signal, outcome);
+    return recordStreamError(outcome, transform);
   }
 
+  const text = await readUpstreamBody(response, provider, request.snapshot.server.upstreamBodyLimitBytes);
   let parsed: unknown;
   try {
-    parsed = await response.body.json();
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new GatewayError('SB_UPSTREAM_BAD_RESPONSE', `provider "${provider.name}" sent a response that is not JSON`, { cause: error });
   }

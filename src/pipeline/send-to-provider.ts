@@ -19,7 +19,7 @@ export async function sendToProvider(request: ModelRequest, attempt: UpstreamAtt
   const provider = attempt.provider;
   const response = await callUpstream({
     connection: pool.get(provider),
-    path: (request.endpoint === undefined ? undefined : endpointPaths[format][request.endpoint]) ?? endpointPaths[format].messages,
+    path: ((request.endpoint === undefined ? undefined : endpointPaths[format][request.endpoint]) ?? endpointPaths[format].messages) + provider.baseQuery,
     headers: buildUpstreamHeaders(provider, format, request.inbound.format, request.headers),
     body,
     attempt,

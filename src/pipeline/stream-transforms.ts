@@ -4,13 +4,16 @@ import type { SseEvent, StreamPart } from '../canonical/stream.js';
 import type { CanonicalResponse } from '../canonical/types.js';
 import type { ResolvedProvider } from '../config/snapshot.js';
 import type { GatewayError } from '../errors/gateway-error.js';
+import type { RequestOutcome } from './model-request.js';
 import { frameUnchanged, frameWithClientModel } from './rewrite-stream-model.js';
 import type { StreamTransform } from './relay-stream.js';
-import { streamErrorToGatewayError } from './upstream-errors.js';
+import { redactStreamError, streamErrorToGatewayError } from './upstream-errors.js';
 
 /** A stream transform that also assembles the streamed answer for the trace. */
 export interface AssemblingTransform extends StreamTransform {
   assembled(): CanonicalResponse | undefined;
+  /** The error that ended the stream (the upstream's error event or a broken connection), with its real cause. */
+  streamError(): GatewayError | undefined;
 }
 
 /**
@@ -26,9 +29,14 @@ export function createPassthroughTransform(codec: FormatCodec, provider: Resolve
     producedAny = true;
     transform.pending += frame;
   };
-  const decoder = codec.createStreamDecoder((part: StreamPart) => {
+  // Set while the event being decoded carried an error: its frame is relayed with the gateway's credentials redacted.
+  let errorEvent = false;
+  const decoder = codec.createStreamDecoder((upstreamPart: StreamPart) => {
+    const part = redactedPart(upstreamPart, provider);
     accumulator.push(part);
-    if (part.type !== 'error' || sawError) return;
+    if (part.type !== 'error') return;
+    errorEvent = true;
+    if (sawError) return;
     sawError = true;
     const error = streamErrorToGatewayError(part.error, provider);
     if (!producedAny) transform.failure = error;
@@ -46,10 +54,12 @@ export function createPassthroughTransform(codec: FormatCodec, provider: Resolve
     failure: undefined,
     finished: false,
     onEvent(event: SseEvent) {
+      errorEvent = false;
       // The decoder already parses every event for the trace, so checking the JSON costs nothing more.
       decoder.push(event);
       if (transform.failure || transform.finished) return;
-      append(clientModel === upstreamModel ? frameUnchanged(event) : frameWithClientModel(codec.format, event, clientModel));
+      const frame = clientModel === upstreamModel ? frameUnchanged(event) : frameWithClientModel(codec.format, event, clientModel);
+      append(errorEvent ? provider.redactSecrets(frame) : frame);
     },
     onEnd() {
       decoder.end();
@@ -59,6 +69,7 @@ export function createPassthroughTransform(codec: FormatCodec, provider: Resolve
       append(codec.encodeStreamError(error, clientModel));
     },
     assembled: () => accumulator.result(),
+    streamError: () => (accumulator.error ? streamErrorToGatewayError(accumulator.error, provider) : undefined),
   };
   return transform;
 }
@@ -97,7 +108,7 @@ export function createTranslatingTransform(
     // The encoder wrote the client's error event: nothing after it can be relayed.
     if (part.type === 'error') transform.finished = true;
   };
-  const decoder = upstreamCodec?.createStreamDecoder(pushPart);
+  const decoder = upstreamCodec?.createStreamDecoder((part) => pushPart(redactedPart(part, provider)));
   const transform = {
     pending: '',
     failure: undefined as GatewayError | undefined,
@@ -112,7 +123,24 @@ export function createTranslatingTransform(
       pushPart({ type: 'error', error: { type: error.type, message: error.message, code: error.code, status: error.status } });
     },
     assembled: () => accumulator.result(),
+    streamError: () => (accumulator.error ? streamErrorToGatewayError(accumulator.error, provider) : undefined),
     pushPart,
   };
   return transform;
+}
+
+/** Upstream error text loses the gateway's credentials before anything reads it. */
+function redactedPart(part: StreamPart, provider: ResolvedProvider): StreamPart {
+  return part.type === 'error' ? { type: 'error', error: redactStreamError(part.error, provider) } : part;
+}
+
+/**
+ * After a relayed stream: the error that ended it (the upstream's error event, a broken connection, a
+ * timeout) becomes the request's error with its real cause, as the client saw it. The status stays the
+ * 200 the client got.
+ */
+export function recordStreamError(outcome: RequestOutcome, transform: AssemblingTransform): void {
+  if (outcome.clientAborted || outcome.error !== null) return;
+  const error = transform.streamError();
+  if (error) outcome.error = { type: error.type, code: error.code, message: error.message };
 }

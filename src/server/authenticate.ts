@@ -40,12 +40,19 @@ export function authenticate(snapshot: ConfigSnapshot, headers: Record<string, s
   return { key, profile };
 }
 
+/**
+ * The key in `x-api-key` or `Authorization: Bearer`. Both may be sent (some SDKs set both from one
+ * setting), but two different keys are refused: picking one silently would bill and route by a key
+ * the caller may not have meant.
+ */
 function presentedSecret(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const apiKey = headers['x-api-key'];
-  if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
+  const header = headers['x-api-key'];
+  const apiKey = typeof header === 'string' && header !== '' ? header : undefined;
   const authorization = headers.authorization;
-  if (typeof authorization === 'string' && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ') {
-    return authorization.slice(7).trim();
+  const bearer =
+    typeof authorization === 'string' && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ' ? authorization.slice(7).trim() : undefined;
+  if (apiKey !== undefined && bearer !== undefined && apiKey !== bearer) {
+    throw new GatewayError('SB_AUTH_CONFLICTING_KEYS', 'the request carries two different API keys, in x-api-key and in Authorization: Bearer; send one');
   }
-  return undefined;
+  return apiKey ?? bearer;
 }

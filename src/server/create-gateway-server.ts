@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { WireFormat } from '../canonical/types.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
@@ -9,8 +10,9 @@ import { getCodec } from '../formats/index.js';
 import type { AdmissionTicket } from '../limits/admission.js';
 import { needsAdmission } from '../limits/admission-plan.js';
 import { authenticate, type Caller } from './authenticate.js';
+import { createClientErrorHandler, type OpenRequest } from './client-errors.js';
 import type { GatewayState } from './gateway-state.js';
-import { inboundFormatOf } from './inbound.js';
+import { inboundFormatOf, opsFormatOfHeaders } from './inbound.js';
 import { registerModelListRoutes } from './model-list-routes.js';
 import { registerModelRoutes } from './model-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
@@ -18,7 +20,7 @@ import { recordRefusal } from './serve-model-request.js';
 import { registerResponsesWebSocket } from './websocket/register-responses-websocket.js';
 
 /** Per-request facts set before the body is read. */
-export interface RequestContext {
+export interface RequestContext extends OpenRequest {
   id: string;
   startedAt: number;
   startedAtIso: string;
@@ -51,6 +53,8 @@ declare module 'fastify' {
     authenticated?: boolean;
     /** Set on the WebSocket upgrade route: the connection is not a request, each of its frames is admitted by the limiter on its own. */
     upgrade?: boolean;
+    /** Set on routes only admin keys (`role: admin`) may use: `/status` and `/metrics` on the main listener. */
+    admin?: boolean;
   }
 }
 
@@ -62,6 +66,8 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
   // lower the limit (checked below against content-length and the body read); raising it past the
   // limit the server started with takes a restart.
   const startupBodyLimit = state.store.current.server.bodyLimitBytes;
+  // The request being read on each connection, for errors Node reports on the connection (see client-errors.ts).
+  const openRequests = new WeakMap<Socket, OpenRequest>();
   const app = Fastify({
     logger: false,
     bodyLimit: startupBodyLimit,
@@ -70,6 +76,7 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
     genReqId: () => randomUUID(),
     // Node checks request timeouts only every connectionsCheckingInterval (30 s by default), which
     // would let a slowloris client hold a connection for 30 s past its deadline.
+    clientErrorHandler: createClientErrorHandler(openRequests),
     serverFactory: (handler) => {
       // headersTimeout must not exceed requestTimeout (Node refuses). Both start at a request's first
       // byte, not while a kept-alive connection idles (measured on Node 20), so they need no margin
@@ -98,21 +105,31 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.routeOptions.config.authenticated) return;
+    const access = request.routeOptions.config;
+    if (!access.authenticated) return;
     const snapshot = state.store.current;
     const context: RequestContext = {
       id: request.id,
       startedAt: performance.now(),
       startedAtIso: new Date().toISOString(),
       snapshot,
-      format: inboundFormatOf(request.url, request.headers),
+      format: access.admin ? opsFormatOfHeaders(request.headers) : inboundFormatOf(request.url, request.headers),
     };
     request.gateway = context;
-    const upgrade = request.routeOptions.config.upgrade === true;
+    const socket = request.raw.socket;
+    openRequests.set(socket, context);
+    reply.raw.once('close', () => openRequests.delete(socket));
+    const upgrade = access.upgrade === true;
     if (upgrade) context.transport = 'websocket';
-    if (state.draining) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
+    // /status and /metrics stay readable while draining: that is when operators look.
+    if (state.draining && !access.admin) throw new GatewayError('SB_GATEWAY_DRAINING', 'the gateway is shutting down; retry on another instance');
     // Refused before the body is read: a flood of bad keys costs a hash each, no parsing, no upstream call.
     context.caller = authenticate(snapshot, request.headers);
+    if (access.admin) {
+      // Operations reads are not client traffic: no limits counted, and only admin keys.
+      if (context.caller.key.role !== 'admin') throw new GatewayError('SB_AUTH_NOT_ADMIN', `API key "${context.caller.key.name}" may not read ${request.url.split('?')[0]}: that takes role: admin in gateway.yaml`);
+      return;
+    }
     // A WebSocket connection is admitted frame by frame (responses-websocket-connection.ts), not as one request.
     if (upgrade) return;
     const { key, profile } = context.caller;
@@ -125,10 +142,11 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
       });
     }
     const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared)) context.declaredLength = declared;
     if (declared > snapshot.server.bodyLimitBytes) throw tooLarge(snapshot.server.bodyLimitBytes);
   });
 
-  app.setErrorHandler((thrown, request, reply) => sendRefusal(state, request, reply, fromFastifyError(thrown)));
+  app.setErrorHandler((thrown, request, reply) => sendRefusal(state, request, reply, refusalOf(thrown, request)));
   app.setNotFoundHandler((request, reply) => {
     sendRefusal(state, request, reply, new GatewayError('SB_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} on this gateway`));
   });
@@ -144,11 +162,9 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
 export function sendRefusal(state: GatewayState, request: FastifyRequest, reply: FastifyReply, error: GatewayError): void {
   const context = request.gateway;
   const format = context?.format ?? inboundFormatOf(request.url, request.headers);
-  reply
-    .code(error.status)
-    .header('x-switchboard-error-source', 'gateway')
-    .header('x-switchboard-error-code', error.code)
-    .header('x-switchboard-config', (context?.snapshot ?? state.store.current).version);
+  reply.code(error.status).header('x-switchboard-error-source', 'gateway').header('x-switchboard-error-code', error.code);
+  // The config version is for callers the gateway knows; anyone else learns nothing about it.
+  if (context?.caller) reply.header('x-switchboard-config', context.snapshot.version);
   if (context) reply.header('x-switchboard-request-id', context.id);
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
   // A 429 that waiting a few seconds cannot fix (a used-up budget): the Anthropic and OpenAI SDKs, and
@@ -156,6 +172,7 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
   if (error.status === 429 && !error.retryable) reply.header('x-should-retry', 'false');
   // HEAD and the like get the status alone.
   void reply.send(request.method === 'HEAD' ? undefined : getCodec(format).encodeError(error));
+  state.metrics.recordRefusal(error.code);
   if (context && !context.handled) {
     recordRefusal(
       state,
@@ -177,12 +194,24 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
         rawBody: context.parsed ? (request.body as string) : undefined,
       },
       error,
+      { sampled: context.caller === undefined },
     );
   }
 }
 
 function tooLarge(limit: number): GatewayError {
   return new GatewayError('SB_REQUEST_TOO_LARGE', `the request body is larger than the gateway's limit of ${Math.round(limit / 1024 / 1024)} MiB (server.body_limit_mb)`);
+}
+
+/** What to answer (and trace) for an error thrown while a request was being read or refused. */
+function refusalOf(thrown: unknown, request: FastifyRequest): GatewayError {
+  // Node already answered on the connection (a body cut short, a timeout); the body reader's "aborted" is its echo.
+  const clientError = request.gateway?.clientError;
+  if (clientError) return clientError;
+  if (!(thrown instanceof GatewayError) && request.raw.socket.destroyed) {
+    return new GatewayError('SB_CLIENT_ABORTED', 'the client reset the connection before the request body was complete');
+  }
+  return fromFastifyError(thrown);
 }
 
 /** Fastify's own errors (body parsing, content type, timeouts) in the gateway's vocabulary. */

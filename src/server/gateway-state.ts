@@ -15,14 +15,20 @@ export interface GatewayState {
   /** Per-key limits and key and profile budgets, counted in the configured store. */
   admission: Admission;
   metrics: GatewayMetrics;
-  /** Called once per request when it ends (success, error or client abort): writes the trace line and the metrics. */
-  recordRequest(finished: FinishedRequest): void;
+  /**
+   * Called once per request when it ends (success, error or client abort): writes the trace line and the
+   * metrics. `sampled` (requests refused before a key was known) counts every one but traces at most one
+   * line per second.
+   */
+  recordRequest(finished: FinishedRequest, options?: { sampled?: boolean }): void;
   /** Extra `/status` fields from parts the server does not own (traces, limits, budgets). */
   statusExtras(): Promise<Record<string, unknown>>;
   /** Set when SIGTERM arrived: new requests get 503, `/readyz` fails. */
   draining: boolean;
   /** Requests in flight (streams included). */
   inFlight: number;
+  /** The abort controllers of model requests in flight: the drain deadline cuts them with its reason. */
+  inFlightAborts: Set<AbortController>;
   /** Streaming requests in flight. */
   inFlightStreams: number;
   startedAt: string;

@@ -14,3 +14,11 @@ export function inboundFormatOf(url: string, headers: IncomingHttpHeaders): Wire
   if (url.startsWith('/v1/models') && headers['anthropic-version'] !== undefined) return 'anthropic';
   return 'openai-chat';
 }
+
+/**
+ * The format of an answer on `/status` and `/metrics`, which no client SDK calls: Anthropic when the
+ * caller sends `anthropic-version` (curl copied from Anthropic's docs does), OpenAI otherwise.
+ */
+export function opsFormatOfHeaders(headers: Record<string, string | string[] | undefined>): WireFormat {
+  return headers['anthropic-version'] === undefined ? 'openai-chat' : 'anthropic';
+}

@@ -1,16 +1,29 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import type { GatewayState } from './gateway-state.js';
 
-/** Health probes, status and Claude Code's connection probe. */
+/** Health probes, status and metrics (admin keys only on this listener), and Claude Code's connection probe. */
 export function registerOpsRoutes(app: FastifyInstance, state: GatewayState): void {
+  registerProbeRoutes(app, state);
+  registerStatusRoutes(app, state, { authenticated: true, admin: true });
+
+  // Claude Code probes the base URL before its first request.
+  for (const url of ['/anthropic/api/hello', '/api/hello']) {
+    app.route({ method: ['GET', 'HEAD'], url, handler: async (_request, reply) => reply.code(200).send({ status: 'ok' }) });
+  }
+}
+
+/**
+ * Liveness and readiness, bare: anyone who can reach the port may ask, so the answers name no
+ * version, file or key (the config version is on authenticated answers and in `/status`).
+ */
+export function registerProbeRoutes(app: FastifyInstance, state: GatewayState): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => (state.draining ? reply.code(503).send({ status: 'draining' }) : { status: 'ready' }));
+}
 
-  app.get('/readyz', async (_request, reply) => {
-    if (state.draining) return reply.code(503).send({ status: 'draining' });
-    return { status: 'ready', config: state.store.current.version };
-  });
-
-  app.get('/status', async () => {
+/** `/status` and `/metrics`; `access` says who may read them on this listener. */
+export function registerStatusRoutes(app: FastifyInstance, state: GatewayState, access: FastifyContextConfig): void {
+  app.get('/status', { config: access }, async () => {
     const snapshot = state.store.current;
     const poolUsage = state.pool.usage();
     return {
@@ -39,13 +52,8 @@ export function registerOpsRoutes(app: FastifyInstance, state: GatewayState): vo
     };
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: access }, async (_request, reply) => {
     const text = await state.metrics.registry.metrics();
     return reply.header('content-type', state.metrics.registry.contentType).send(text);
   });
-
-  // Claude Code probes the base URL before its first request.
-  for (const url of ['/anthropic/api/hello', '/api/hello']) {
-    app.route({ method: ['GET', 'HEAD'], url, handler: async (_request, reply) => reply.code(200).send({ status: 'ok' }) });
-  }
 }

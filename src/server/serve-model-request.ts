@@ -48,6 +48,7 @@ export function routeModel(profile: CompiledProfile, model: unknown, budgetFallb
 export async function serveRoutedRequest(state: GatewayState, request: ModelRequest, client: ClientResponse, identity: ClientIdentity, ticket?: AdmissionTicket): Promise<RequestOutcome> {
   if (ticket && ticket.warnings.length > 0) client.setHeader('x-switchboard-budget-warning', ticket.warnings.join('; '));
   state.inFlight++;
+  state.inFlightAborts.add(request.abort);
   if (request.stream) state.inFlightStreams++;
   let outcome: RequestOutcome | undefined;
   try {
@@ -57,6 +58,7 @@ export async function serveRoutedRequest(state: GatewayState, request: ModelRequ
     return outcome;
   } finally {
     state.inFlight--;
+    state.inFlightAborts.delete(request.abort);
     if (request.stream) state.inFlightStreams--;
     ticket?.settle(outcome?.usage ?? null, outcome?.cost ?? null);
   }
@@ -87,12 +89,13 @@ export function recordServed(state: GatewayState, request: ModelRequest, client:
 /** A request refused before the pipeline took it: the trace line and metrics of its error. */
 export type RefusedRequest = Omit<FinishedRequest, 'durationMs' | 'ttftMs' | 'route' | 'canonical' | 'outcome'> & { startedAt: number };
 
-export function recordRefusal(state: GatewayState, refused: RefusedRequest, error: GatewayError): void {
+/** `sampled`: refused before a key was known, so traced at most once a second (see GatewayState.recordRequest). */
+export function recordRefusal(state: GatewayState, refused: RefusedRequest, error: GatewayError, options?: { sampled?: boolean }): void {
   const { startedAt, ...finished } = refused;
   const outcome = emptyOutcome();
   outcome.status = error.status;
   outcome.error = { type: error.type, code: error.code, message: error.message };
-  state.recordRequest({ ...finished, durationMs: performance.now() - startedAt, ttftMs: null, route: null, canonical: undefined, outcome });
+  state.recordRequest({ ...finished, durationMs: performance.now() - startedAt, ttftMs: null, route: null, canonical: undefined, outcome }, options);
 }
 
 /** The trace fields of a client's identity (see identifyClient). */

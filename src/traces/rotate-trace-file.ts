@@ -1,9 +1,10 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { currentTraceFile, listRotatedTraceFiles, rotatedTraceFileName } from './trace-files.js';
+import { openTraceFile } from './trace-paths.js';
 
 const gzipTemporarySuffix = '.gz.tmp';
 
@@ -25,18 +26,34 @@ export async function rotateTraceFile(dir: string, firstTs: string, lastTs: stri
  * Compresses a rotated file to `<name>.gz`. The gzip is written to a
  * temporary name, fsynced, renamed into place, and only then is the plain
  * file removed: a crash at any point leaves either the complete plain file or
- * the complete gzip (or both), never neither.
+ * the complete gzip (or both), never neither. Neither file is opened through
+ * a symbolic link, and a source that is not a regular file is left alone.
  */
 export async function gzipTraceFile(dir: string, name: string): Promise<void> {
   const source = join(dir, name);
-  // Retention may have removed it while it waited its turn.
-  if (!(await exists(source))) return;
   const temporary = `${source}${gzipTemporarySuffix}`;
+  let created = false;
   try {
-    await pipeline(createReadStream(source), createGzip(), createWriteStream(temporary));
-    await syncPath(temporary, 'r+');
+    const input = (await openTraceFile(source, constants.O_RDONLY)).handle;
+    let output: FileHandle;
+    try {
+      output = (await openTraceFile(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL)).handle;
+    } catch (error) {
+      await input.close();
+      throw error;
+    }
+    created = true;
+    // Both streams close their handles when done.
+    await pipeline(input.createReadStream(), createGzip(), output.createWriteStream());
+    const written = (await openTraceFile(temporary, constants.O_RDONLY)).handle;
+    try {
+      await written.sync();
+    } finally {
+      await written.close();
+    }
   } catch (error) {
-    await rm(temporary, { force: true });
+    if (created) await rm(temporary, { force: true });
+    // Retention may have removed it while it waited its turn.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }

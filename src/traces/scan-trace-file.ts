@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 
 /** What the writer needs to know about a `traces.jsonl` left by an earlier run. */
 export interface TraceFileScan {
@@ -21,8 +21,8 @@ const headBytes = 48;
  */
 export async function scanTraceFile(path: string): Promise<TraceFileScan> {
   const scan: TraceFileScan = { size: 0, endsWithNewline: true };
-  // A device or FIFO in its place (someone's symlink) is written to, never read.
-  if (!(await stat(path)).isFile()) return scan;
+  // A link, device or FIFO in its place is neither read nor written (the writer refuses to open it).
+  if (!(await lstat(path)).isFile()) return scan;
   // Bytes of the current line's start, collected until `headBytes` or its end.
   let head: number[] | undefined = [];
   const takeHead = (): void => {

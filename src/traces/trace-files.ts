@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 
 /** The file the writer appends to. */
@@ -61,18 +62,21 @@ export function compareRotated(a: RotatedTraceFile, b: RotatedTraceFile): number
  * Rotated files in a folder, oldest first, one entry per rotated file: when
  * both `X.jsonl` and `X.jsonl.gz` exist (a crash between finishing the gzip
  * and removing the plain file) the gzip is complete, and either may be read.
- * Both names are in `names`.
+ * Both names are in `names`. Entries that are not regular files (links, folders) are not listed.
  */
 export async function listRotatedTraceFiles(dir: string): Promise<Array<RotatedTraceFile & { names: string[] }>> {
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = await readdir(dir);
+    entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
   const byBase = new Map<string, RotatedTraceFile & { names: string[] }>();
-  for (const entry of entries) {
+  for (const dirent of entries) {
+    // Only regular files: a link named like a rotated file is never read, compressed or deleted.
+    if (!dirent.isFile()) continue;
+    const entry = dirent.name;
     const file = parseRotatedTraceFileName(entry);
     if (!file) continue;
     const existing = byBase.get(file.base);

@@ -1,10 +1,11 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedTraces } from '../config/snapshot.js';
 import { applyRetention, gzipTraceFile, recoverRotatedFiles, rotateTraceFile } from './rotate-trace-file.js';
 import { parseTimestamp, scanTraceFile } from './scan-trace-file.js';
 import { hasBodies, renderTraceLine, serializeTrace } from './serialize-trace.js';
 import { currentTraceFile, msUntilNextPeriod, rotationPeriod } from './trace-files.js';
+import { appendFlags, ensureTraceDir, fileIdentityAt, openTraceFile, type FileIdentity } from './trace-paths.js';
 import type { TraceRecord } from './trace-record.js';
 
 export interface TraceWriterOptions {
@@ -26,6 +27,8 @@ export interface TraceWriterStats {
   bodiesDropped: number;
   /** Bytes of lines waiting to be written. */
   queuedBytes: number;
+  /** Failed attempts to write a batch (or to open, rotate or create the file) since the start. */
+  writeFailures: number;
   /** The disk problem in force, if any. */
   lastError?: string;
   /** The file lines are appended to. */
@@ -82,6 +85,10 @@ export class TraceWriter {
   /** The folder whose `traces.jsonl` state below describes; undefined until first opened. */
   #dir: string | undefined;
   #handle: FileHandle | undefined;
+  /** Which file `#handle` is; a `traces.jsonl` removed or replaced under it no longer matches. */
+  #handleIdentity: FileIdentity | undefined;
+  /** Set by `reopen()` (SIGHUP): the next batch opens `traces.jsonl` afresh. */
+  #reopenRequested = false;
   #fileBytes = 0;
   #fileMinTs: string | undefined;
   #fileMaxTs: string | undefined;
@@ -92,6 +99,7 @@ export class TraceWriter {
   #retryTimer: NodeJS.Timeout | undefined;
   #retryDelay: number;
   #failures = 0;
+  #writeFailures = 0;
   #lastError: string | undefined;
   readonly #reported = new Set<string>();
   #boundaryTimer: NodeJS.Timeout | undefined;
@@ -196,6 +204,18 @@ export class TraceWriter {
     await this.whenIdle();
   }
 
+  /**
+   * Closes the file so the next batch opens `traces.jsonl` afresh (SIGHUP, like `nginx -s reopen`, after
+   * log rotation moved it). A file removed or replaced is also noticed without it, before every batch.
+   */
+  async reopen(): Promise<void> {
+    this.#reopenRequested = true;
+    while (this.#running) await this.#running;
+    if (!this.#reopenRequested) return;
+    this.#reopenRequested = false;
+    await this.#closeHandle();
+  }
+
   /** Resolves when background compression and retention have finished. */
   async whenIdle(): Promise<void> {
     for (;;) {
@@ -213,6 +233,7 @@ export class TraceWriter {
       linesDropped: this.#linesDropped,
       bodiesDropped: this.#bodiesDropped,
       queuedBytes: this.#queuedBytes,
+      writeFailures: this.#writeFailures,
       file: join(this.#settings.dir, currentTraceFile),
     };
     if (this.#lastError !== undefined) stats.lastError = this.#lastError;
@@ -285,7 +306,7 @@ export class TraceWriter {
   }
 
   async #writeBatch(batch: Batch): Promise<void> {
-    const handle = this.#handle ?? (await this.#openFile());
+    const handle = (await this.#currentHandle()) ?? (await this.#openFile());
     while (batch.written < batch.buffer.length) {
       const { bytesWritten } = await handle.write(batch.buffer, batch.written, batch.buffer.length - batch.written);
       batch.written += bytesWritten;
@@ -316,7 +337,7 @@ export class TraceWriter {
    * and starts recovery of rotated files in the background.
    */
   async #adoptDir(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
+    await ensureTraceDir(dir, this.#settings.root ?? dir);
     this.#fileBytes = 0;
     this.#fileMinTs = undefined;
     this.#fileMaxTs = undefined;
@@ -355,8 +376,9 @@ export class TraceWriter {
    */
   async #openFile(): Promise<FileHandle> {
     const dir = this.#dir!;
-    await mkdir(dir, { recursive: true });
-    const handle = await open(join(dir, currentTraceFile), 'a+');
+    // The folder may be gone (removed by hand, or the config folder re-created): make it again, checked again.
+    await ensureTraceDir(dir, this.#settings.root ?? dir);
+    const { handle, identity } = await openTraceFile(join(dir, currentTraceFile), appendFlags);
     try {
       const { size } = await handle.stat();
       const resumesLine = this.#batch !== undefined && size === this.#fileBytes && lineStart(this.#batch.buffer, this.#batch.written) !== this.#batch.written;
@@ -364,8 +386,8 @@ export class TraceWriter {
         const last = Buffer.alloc(1);
         await handle.read(last, 0, 1, size - 1);
         if (last[0] !== 0x0a) await handle.write('\n');
-        if (this.#batch) this.#batch.written = lineStart(this.#batch.buffer, this.#batch.written);
       }
+      if (this.#batch && !resumesLine) this.#batch.written = lineStart(this.#batch.buffer, this.#batch.written);
       if (size === 0 && this.#fileBytes > 0) {
         // Someone removed or emptied the file; start its bookkeeping afresh.
         this.#fileMinTs = undefined;
@@ -378,12 +400,27 @@ export class TraceWriter {
       throw error;
     }
     this.#handle = handle;
+    this.#handleIdentity = identity;
     return handle;
+  }
+
+  /**
+   * The open handle, if it still is `traces.jsonl`: one lstat per batch notices a file removed, renamed
+   * or replaced under the writer (lines would otherwise go into an unlinked file and be lost).
+   */
+  async #currentHandle(): Promise<FileHandle | undefined> {
+    if (!this.#handle) return undefined;
+    const atPath = this.#reopenRequested ? undefined : await fileIdentityAt(join(this.#dir!, currentTraceFile));
+    if (atPath && atPath.dev === this.#handleIdentity?.dev && atPath.ino === this.#handleIdentity.ino) return this.#handle;
+    this.#reopenRequested = false;
+    await this.#closeHandle();
+    return undefined;
   }
 
   async #closeHandle(): Promise<void> {
     const handle = this.#handle;
     this.#handle = undefined;
+    this.#handleIdentity = undefined;
     await handle?.close().catch(() => undefined);
   }
 
@@ -426,6 +463,7 @@ export class TraceWriter {
 
   #failed(error: unknown): void {
     this.#failures++;
+    this.#writeFailures++;
     const message = describe(error);
     this.#lastError = message;
     this.#report(`disk:${message}`, `cannot write trace lines to ${join(this.#settings.dir, currentTraceFile)}: ${message}; lines stay queued (${this.#queuedBytes} bytes) and are retried in ${this.#retryDelay} ms`);

@@ -15,11 +15,12 @@ describe('loadConfig', () => {
     expect(problems).toEqual([]);
     expect(snapshot).toBeDefined();
     const config = snapshot!;
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, websocket: true, bodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, sendTimeoutMs: 60_000, keepAliveTimeoutMs: 75_000, drainTimeoutMs: 30_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8090, websocket: true, bodyLimitBytes: 32 * 1024 * 1024, upstreamBodyLimitBytes: 32 * 1024 * 1024, requestTimeoutMs: 30_000, sendTimeoutMs: 60_000, keepAliveTimeoutMs: 75_000, drainTimeoutMs: 30_000 });
     expect(config.providers.get('deepseek')).toEqual({
       name: 'deepseek',
       format: 'openai-chat',
       baseUrl: 'https://api.deepseek.com',
+      baseQuery: '',
       apiKey: 'sk-test',
       apiKeyEnv: 'DEEPSEEK_API_KEY',
       headers: {},
@@ -29,11 +30,13 @@ describe('loadConfig', () => {
       maxPending: 256,
       maxTokensField: 'max_tokens',
       sendsPromptCacheKey: true,
+      redactSecrets: expect.any(Function),
     });
     expect(config.providers.get('mock')?.baseUrl).toBe('');
     expect(config.traces).toEqual({
       enabled: true,
       dir: path.join(dir, 'traces'),
+      root: dir,
       capture: 'full',
       maxBodyBytes: 1024 * 1024,
       maxFileBytes: 100 * 1024 * 1024,
@@ -43,7 +46,7 @@ describe('loadConfig', () => {
       gzip: false,
     });
     const alice = config.keysBySha256.get(sha256('sb-test-alice'));
-    expect(alice).toEqual({ name: 'alice', sha256: sha256('sb-test-alice'), profile: 'team', allowedProfiles: ['team'], disabled: false, limits: {} });
+    expect(alice).toEqual({ name: 'alice', sha256: sha256('sb-test-alice'), profile: 'team', allowedProfiles: ['team'], role: 'client', disabled: false, limits: {} });
     expect(config.keysByName.get('alice')).toBe(alice);
     expect(config.version).toMatch(/^[0-9a-f]{12}$/);
     expect(config.contentHash).toBe(config.version);

@@ -65,6 +65,14 @@ describe('Dockerfile', () => {
     expect(JSON.parse(last('ENTRYPOINT').text)).toEqual(['node', '/app/bin/switchboard.js']);
   });
 
+  it('keeps the keyless admin listener on the container loopback, on a port it does not expose', () => {
+    const command = JSON.parse(last('CMD').text) as string[];
+    expect(command[command.indexOf('--admin-host') + 1]).toBe('127.0.0.1');
+    const adminPort = command[command.indexOf('--admin-port') + 1];
+    expect(adminPort).toMatch(/^\d+$/);
+    expect(finalStage.filter((instruction) => instruction.keyword === 'EXPOSE').map((instruction) => instruction.text)).not.toContain(adminPort);
+  });
+
   it('copies into the runtime stage only what the CLI loads, with production dependencies', () => {
     const copies = finalStage.filter((instruction) => instruction.keyword === 'COPY').map((instruction) => instruction.text);
     expect(copies).toEqual(['--from=dependencies /app/node_modules ./node_modules', '--from=build /app/dist ./dist', 'package.json ./', 'bin ./bin', 'schema ./schema']);
@@ -98,6 +106,16 @@ describe('docker-compose.yml', () => {
     for (const entry of ['gateway.yaml', 'profiles', '.git']) expect(script).toContain(`/git/current/${entry} /etc/switchboard/${entry}`);
     expect(script).toContain('serve --config-dir /etc/switchboard --host 0.0.0.0 --port 8090');
     expect(gateway.volumes).toContain('traces:/etc/switchboard/traces');
+  });
+
+  it('publishes the admin listener on the host loopback only', () => {
+    const gateway = services.switchboard!;
+    const script = (gateway.command as string[]).join(' ');
+    const adminPort = /--admin-port (\d+)/.exec(script)?.[1];
+    expect(adminPort).toBeDefined();
+    const published = (gateway.ports as string[]).filter((entry) => entry.endsWith(`:${adminPort}`));
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatch(/^127\.0\.0\.1:/);
   });
 
   it('declares every named volume it mounts, and ships the Vector config of the Kubernetes base', () => {

@@ -64,10 +64,10 @@ describe('kustomize base', () => {
 
   it('has the expected kinds with their stable apiVersions', () => {
     const gateway = manifests.filter((manifest) => manifest.metadata.name === 'switchboard');
-    expect(gateway.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`).sort()).toEqual(['apps/v1 Deployment', 'policy/v1 PodDisruptionBudget', 'v1 Service']);
+    expect(gateway.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`).sort()).toEqual(['apps/v1 Deployment', 'networking.k8s.io/v1 NetworkPolicy', 'policy/v1 PodDisruptionBudget', 'v1 Service']);
     for (const manifest of gateway) expect(manifest.metadata.labels).toMatchObject(podLabels);
     const store = manifests.filter((manifest) => manifest.metadata.name === 'switchboard-redis');
-    expect(store.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`).sort()).toEqual(['apps/v1 StatefulSet', 'v1 Service']);
+    expect(store.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`).sort()).toEqual(['apps/v1 StatefulSet', 'networking.k8s.io/v1 NetworkPolicy', 'v1 Service']);
   });
 
   it('runs one Redis for the shared limits, on a volume, never evicting counters, as non-root', () => {
@@ -82,6 +82,10 @@ describe('kustomize base', () => {
     expect(container.resources.limits.memory).toBeDefined();
     for (const [label, value] of Object.entries(service.spec.selector as Record<string, string>)) expect(statefulSet.spec.template.metadata.labels[label]).toBe(value);
     expect(service.spec.ports[0]).toMatchObject({ port: 6379, targetPort: 'redis' });
+    // Only the gateway pods may reach the counters.
+    const policy = manifests.find((manifest) => manifest.kind === 'NetworkPolicy' && manifest.metadata.name === 'switchboard-redis')!;
+    expect(policy.spec.podSelector.matchLabels).toEqual(service.spec.selector);
+    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'switchboard', 'app.kubernetes.io/component': 'gateway' } } }], ports: [{ port: 'redis', protocol: 'TCP' }] }]);
   });
 
   it('builds with kubectl kustomize, generated ConfigMap names substituted', (context) => {
@@ -124,6 +128,22 @@ describe('Deployment', () => {
     expect(gatewayContainer.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(gatewayContainer.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(byKind('Service').spec.ports[0].targetPort).toBe('http');
+  });
+
+  it('serves /status and /metrics on an admin port that only the monitoring namespace reaches, and Prometheus is told where', () => {
+    const args = gatewayContainer.args as string[];
+    const adminPort = Number(argValue(args, '--admin-port'));
+    expect(adminPort).not.toBe(Number(argValue(args, '--port')));
+    expect(gatewayContainer.ports.find((entry: Manifest) => entry.name === 'admin').containerPort).toBe(adminPort);
+    expect(byKind('Service').spec.ports.map((entry: Manifest) => entry.targetPort)).toEqual(['http']);
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(adminPort), 'prometheus.io/path': '/metrics' });
+    const policy = byKind('NetworkPolicy');
+    expect(policy.spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    const rules = policy.spec.ingress as Manifest[];
+    const reaching = (port: string): Manifest[] => rules.filter((rule) => rule.ports.some((entry: Manifest) => entry.port === port));
+    expect(reaching('http').every((rule) => rule.from === undefined)).toBe(true);
+    expect(reaching('admin')).toHaveLength(1);
+    expect(reaching('admin')[0]!.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
   });
 
   it('mounts the traces volume where traces.dir (default `traces`) resolves inside the config folder', () => {
@@ -187,7 +207,9 @@ describe('probes answer on the paths the manifests use', () => {
   let gateway: Awaited<ReturnType<typeof startInProcess>>;
   beforeAll(async () => {
     temp = await makeTempDir();
-    await writeConfig(temp.dir, baseConfig({}, { rules: [], default: 'mock/echo' }));
+    const config = baseConfig({}, { rules: [], default: 'mock/echo' });
+    config.gateway.server = { host: '127.0.0.1', port: 0, admin: { host: '127.0.0.1', port: 0 } };
+    await writeConfig(temp.dir, config);
     gateway = await startInProcess(temp.dir);
   });
   afterAll(async () => {
@@ -200,6 +222,12 @@ describe('probes answer on the paths the manifests use', () => {
       const response = await fetch(`${gateway.address}${probe.httpGet.path}`);
       expect(response.status, probe.httpGet.path).toBe(200);
     }
+  });
+
+  it('answers the scrape path on the admin listener without a key, and refuses it keyless on the client port', async () => {
+    const path = deployment.spec.template.metadata.annotations['prometheus.io/path'];
+    expect((await fetch(`${gateway.adminAddress}${path}`)).status).toBe(200);
+    expect((await fetch(`${gateway.address}${path}`)).status).toBe(401);
   });
 });
 

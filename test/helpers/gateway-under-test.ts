@@ -65,7 +65,14 @@ export async function startProcess(dir: string, extraArgs: string[] = [], env: N
       void exited.then(() => reject(new Error(`gateway exited; logs: ${JSON.stringify(logs)}`)));
     });
   };
-  const started = await waitForLog((line) => line.message === 'switchboard serving');
+  let started: Record<string, unknown>;
+  try {
+    started = await waitForLog((line) => line.message === 'switchboard serving');
+  } catch (error) {
+    // A gateway that did not come up in time must not outlive the test as an orphan.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     url: String(started.address),
     child,

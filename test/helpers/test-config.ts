@@ -9,7 +9,12 @@ export const testSecrets = {
   alice: 'sb-test-alice-0123456789abcdef',
   bob: 'sb-test-bob-0123456789abcdef',
   carol: 'sb-test-carol-disabled-0123456789',
+  /** `role: admin`: may read /status and /metrics on the main port. */
+  ops: 'sb-test-ops-admin-0123456789abcdef',
 } as const;
+
+/** Headers that let a test read `/status` and `/metrics` on the main port. */
+export const adminHeaders = { 'x-api-key': testSecrets.ops };
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -20,7 +25,7 @@ export interface TestConfig {
   profiles: Record<string, Record<string, unknown>>;
 }
 
-/** A config where `alice` (profile `main`, may also use `alt`) routes by the given rules; the `mock` provider is always there (profile `alt` uses it). */
+/** A config where `alice` (profile `main`, may also use `alt`) routes by the given rules; `ops` is an admin key; the `mock` provider is always there (profile `alt` uses it). */
 export function baseConfig(providers: Record<string, Record<string, unknown>>, mainProfile: Record<string, unknown>, tracesDir?: string): TestConfig {
   return {
     gateway: {
@@ -30,6 +35,7 @@ export function baseConfig(providers: Record<string, Record<string, unknown>>, m
         alice: { sha256: sha256(testSecrets.alice), profile: 'main', profiles: ['alt'] },
         bob: { sha256: sha256(testSecrets.bob), profile: 'alt' },
         carol: { sha256: sha256(testSecrets.carol), profile: 'main', disabled: true },
+        ops: { sha256: sha256(testSecrets.ops), profile: 'alt', role: 'admin' },
       },
       traces: tracesDir ? { dir: tracesDir } : { enabled: false },
     },

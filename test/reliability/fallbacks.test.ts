@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
-import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
+import { adminHeaders, baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicMessage, anthropicTextStream } from '../helpers/wire-transcripts.js';
 
 describe('fallbacks, retries and circuit breakers', () => {
@@ -107,7 +107,7 @@ describe('fallbacks, retries and circuit breakers', () => {
     for (let index = 0; index < 5; index++) expect((await ask('fallback')).status).toBe(200);
     expect(primary.requests).toHaveLength(3);
     expect(secondary.requests).toHaveLength(8);
-    const status = (await (await fetch(`${gateway.address}/status`)).json()) as { circuit_breakers: Record<string, { state: string }> };
+    const status = (await (await fetch(`${gateway.address}/status`, { headers: adminHeaders })).json()) as { circuit_breakers: Record<string, { state: string }> };
     expect(status.circuit_breakers.primary!.state).toBe('down');
     gateway.state.health.recordSuccess('primary');
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
-import { makeTempDir, sha256, writeConfig } from '../helpers/test-config.js';
+import { adminHeaders, makeTempDir, sha256, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { chatCompletion } from '../helpers/wire-transcripts.js';
 
 const secrets = { limited: 'sb-test-limited-key-000000', rpm: 'sb-test-rpm-key-000000000', budget: 'sb-test-budget-key-0000000', free: 'sb-test-free-key-00000000' };
@@ -26,6 +26,7 @@ describe('limits and abuse', () => {
           rpm: { sha256: sha256(secrets.rpm), profile: 'main', limits: { requests_per_minute: 2 } },
           budget: { sha256: sha256(secrets.budget), profile: 'main', limits: { tokens_per_day: 20 } },
           free: { sha256: sha256(secrets.free), profile: 'main' },
+          ops: { sha256: sha256(testSecrets.ops), profile: 'main', role: 'admin' },
         },
         traces: { enabled: false },
       },
@@ -149,7 +150,7 @@ describe('limits and abuse', () => {
   });
 
   it('serves /metrics whose counters match the traffic sent', async () => {
-    const scrape = async (): Promise<string> => (await fetch(`${gateway.address}/metrics`)).text();
+    const scrape = async (): Promise<string> => (await fetch(`${gateway.address}/metrics`, { headers: adminHeaders })).text();
     const count = (text: string, labels: string): number => {
       const line = text.split('\n').find((entry) => entry.startsWith('switchboard_requests_total{') && entry.includes(labels));
       return line ? Number(line.split(' ').at(-1)) : 0;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { askRoute } from '../helpers/ask-route.js';
 import { startProcess, type GatewayProcess } from '../helpers/gateway-under-test.js';
-import { baseConfig, makeTempDir, writeConfig } from '../helpers/test-config.js';
+import { adminHeaders, baseConfig, makeTempDir, writeConfig } from '../helpers/test-config.js';
 
 const providers = { mock: { format: 'mock' } };
 const profileRoutingTo = (target: string): Record<string, unknown> => ({ rules: [{ model: 'claude-sonnet-4-5', to: target }] });
@@ -94,7 +94,7 @@ describe('hot reload of a running serve process', () => {
     expect(during.status).toBe(200);
     expect(during.route).toContain('target=mock/one');
     expect(during.config).toBe(before.config);
-    const status = (await (await fetch(`${gateway.url}/status`)).json()) as { config: { version: string; last_reload_error: { problems: unknown[] } | null } };
+    const status = (await (await fetch(`${gateway.url}/status`, { headers: adminHeaders })).json()) as { config: { version: string; last_reload_error: { problems: unknown[] } | null } };
     expect(status.config.version).toBe(before.config);
     expect(status.config.last_reload_error?.problems.length).toBeGreaterThan(0);
 
@@ -102,7 +102,7 @@ describe('hot reload of a running serve process', () => {
     await waitForRoute(gateway.url, 'mock/three');
     const { failures } = await load.stop();
     expect(failures).toEqual([]);
-    const after = (await (await fetch(`${gateway.url}/status`)).json()) as { config: { version: string; last_reload_error: unknown } };
+    const after = (await (await fetch(`${gateway.url}/status`, { headers: adminHeaders })).json()) as { config: { version: string; last_reload_error: unknown } };
     expect(after.config.last_reload_error).toBeNull();
     expect(after.config.version).not.toBe(before.config);
   });
@@ -173,7 +173,7 @@ describe('hot reload of a running serve process', () => {
     const countReloads = (): number => gateway!.logs.filter((line) => line.message === 'config reloaded').length;
     // The same content: a reload that changes nothing swaps nothing.
     gateway.child.kill('SIGHUP');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await gateway.waitForLog((line) => line.message === 'config reload finished' && line.result === 'unchanged');
     expect(countReloads()).toBe(0);
     const file = path.join(dir, 'profiles', 'main.yaml');
     const text = await readFile(file, 'utf8');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
 import { responseText } from '../helpers/response-text.js';
-import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
+import { adminHeaders, baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 
 describe('serving from the built-in mock provider', () => {
   let temp: { dir: string; remove(): Promise<void> };
@@ -170,7 +170,7 @@ describe('serving from the built-in mock provider', () => {
   it('reports health, readiness and status', async () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    const status = (await (await fetch(`${url}/status`)).json()) as { config: { version: string; loaded_at: string } };
+    const status = (await (await fetch(`${url}/status`, { headers: adminHeaders })).json()) as { config: { version: string; loaded_at: string } };
     expect(status.config.version).toBe(gateway.state.store.current.version);
     expect(Date.parse(status.config.loaded_at)).not.toBeNaN();
   });

@@ -226,7 +226,7 @@ describe('same-format passthrough to real upstreams', () => {
     expect(responses.requests[0]!.rawBody).not.toContain('sb:anthropic');
   });
 
-  it('relays upstream 400, 401, 429 and 500 with their status and message, in the client format', async () => {
+  it('relays upstream 400, 401, 429 and 500 with their status and message (401: what was refused), in the client format', async () => {
     const cases: Array<[number, string, Record<string, string>]> = [
       [400, 'invalid_request_error', {}],
       [401, 'authentication_error', {}],
@@ -246,7 +246,8 @@ describe('same-format passthrough to real upstreams', () => {
       const error = (await response.json()) as { type: string; error: { type: string; message: string } };
       expect(error.type).toBe('error');
       expect(error.error.type).toBe(type);
-      expect(error.error.message).toContain(`upstream says ${status}`);
+      // A refused provider credential is named as such; the provider's own text may quote the credential.
+      expect(error.error.message).toContain(status === 401 ? `the gateway's credential for provider "claude" was refused (HTTP 401)` : `upstream says ${status}`);
     }
     chat.reply(() => ({ kind: 'json', status: 429, body: { error: { message: 'Rate limit reached for deepseek-chat', type: 'requests', code: 'rate_limit_exceeded' } } }));
     await expect(openaiClient().chat.completions.create({ model: 'deepseek-chat', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 429, message: expect.stringContaining('Rate limit reached') });

@@ -86,7 +86,7 @@ describe('createStreamAccumulator', () => {
   it('opens a block for a delta whose start never came, instead of losing the text', () => {
     const result = fold([{ type: 'text-delta', index: 0, text: 'orphan' }]).result();
     expect(result?.content).toEqual([{ type: 'text', text: 'orphan' }]);
-    expect(result?.finishReason).toEqual({ unified: 'other', raw: 'incomplete' });
+    expect(result?.finishReason).toEqual({ unified: 'incomplete', raw: 'incomplete' });
   });
 
   it('returns the partial answer of a stream that failed, with its error', () => {
@@ -97,7 +97,7 @@ describe('createStreamAccumulator', () => {
       { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
     ]);
     expect(accumulator.error).toEqual({ type: 'overloaded_error', message: 'Overloaded' });
-    expect(accumulator.result()).toMatchObject({ content: [{ type: 'text', text: 'Half an ans' }], finishReason: { unified: 'error', raw: 'overloaded_error' } });
+    expect(accumulator.result()).toMatchObject({ content: [{ type: 'text', text: 'Half an ans' }], finishReason: { unified: 'incomplete', raw: 'overloaded_error' } });
   });
 
   it('fills missing token counts with zero once any usage is known', () => {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../src/traces/trace-record.js';
 import { FakeProvider } from '../helpers/fake-provider.js';
 import { repoRoot, startInProcess, startProcess } from '../helpers/gateway-under-test.js';
-import { baseConfig, makeTempDir, testSecrets, writeConfig, type TestConfig } from '../helpers/test-config.js';
+import { adminHeaders, baseConfig, makeTempDir, testSecrets, writeConfig, type TestConfig } from '../helpers/test-config.js';
 import { chatTurnCompletion, chatTurnStream } from '../helpers/wire-transcripts.js';
 
 const run = promisify(execFile);
@@ -156,7 +156,7 @@ describe('trace lines written by the gateway', () => {
       expect(message.content.length).toBeGreaterThan(0);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const status = (await (await fetch(`${gateway.address}/status`)).json()) as { traces: { lastError?: string } };
+    const status = (await (await fetch(`${gateway.address}/status`, { headers: adminHeaders })).json()) as { traces: { lastError?: string } };
     expect(status.traces.lastError).toMatch(/ENOTDIR|EEXIST|not a directory/i);
     await gateway.stop();
   });

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TraceWriter } from '../../src/traces/trace-writer.js';
@@ -304,9 +304,10 @@ describe('TraceWriter under pressure and disk failure', () => {
     expect(await readFile(join(blocker, 'traces', 'traces.jsonl'), 'utf8')).toContain('"id":"r99"');
   });
 
-  it('on a full disk keeps counting drops, reports once, and reports the losses in the first line after recovery', async () => {
-    await mkdir(dir, { recursive: true });
-    await symlink('/dev/full', join(dir, 'traces.jsonl'));
+  it('while the file cannot be written keeps counting drops, reports once, and reports the losses in the first line after recovery', async () => {
+    // A folder in the file's place fails every open, as a full disk fails every write. (A link to
+    // /dev/full would be refused as a link, before any write.)
+    await mkdir(join(dir, 'traces.jsonl'), { recursive: true });
     const problems: string[] = [];
     const line = Buffer.byteLength(`${JSON.stringify(makeRecord())}\n`);
     const writer = new TraceWriter(traceSettings(dir), { onProblem: (message) => problems.push(message), retryDelayMs: 20, maxQueueBytes: line * 10 });
@@ -314,11 +315,12 @@ describe('TraceWriter under pressure and disk failure', () => {
       for (let index = 0; index < 10; index++) writer.write(makeRecord());
       await new Promise((resolve) => setTimeout(resolve, 30));
     }
-    expect(problems.filter((problem) => problem.includes('ENOSPC'))).toHaveLength(1);
+    expect(problems.filter((problem) => problem.includes('EISDIR'))).toHaveLength(1);
     const during = writer.stats();
     expect(during.linesDropped).toBeGreaterThan(0);
-    expect(during.lastError).toMatch(/ENOSPC/);
-    await rm(join(dir, 'traces.jsonl'));
+    expect(during.lastError).toMatch(/EISDIR/);
+    expect(during.writeFailures).toBeGreaterThan(1);
+    await rm(join(dir, 'traces.jsonl'), { recursive: true });
     await waitUntil(async () => writer.stats().queuedBytes === 0);
     writer.write(makeRecord({ id: 'after-recovery' }));
     await writer.close();

@@ -36,7 +36,7 @@ function unifiedFor(raw: string | undefined): FinishReason['unified'] {
  * Anthropic clients run tools only on `tool_use`, so a turn that holds tool
  * calls and ended normally says `tool_use`.
  */
-export function encodeAnthropicStopReason(reason: FinishReason, hasToolCalls = false): { stop_reason: AnthropicStopReason; stop_sequence: string | null } {
+export function encodeAnthropicStopReason(reason: FinishReason, hasToolCalls = false): { stop_reason: AnthropicStopReason | null; stop_sequence: string | null } {
   const stopSequence = reason.stopSequence ?? null;
   if (hasToolCalls && (reason.unified === 'stop' || reason.unified === 'other')) return { stop_reason: 'tool_use', stop_sequence: null };
   switch (reason.unified) {
@@ -57,6 +57,9 @@ export function encodeAnthropicStopReason(reason: FinishReason, hasToolCalls = f
     case 'error':
     case 'other':
       return { stop_reason: 'end_turn', stop_sequence: null };
+    case 'incomplete':
+      // What Anthropic's own message_start says of a message still being written.
+      return { stop_reason: null, stop_sequence: null };
     default: {
       const unexpected: never = reason.unified;
       throw new Error(`unknown finish reason ${String(unexpected)}`);

@@ -23,7 +23,7 @@ export function decodeChatFinishReason(raw: string | null | undefined): FinishRe
 }
 
 /** Canonical finish reason -> Chat `finish_reason`. A turn that holds tool calls and ended normally says `tool_calls`. */
-export function encodeChatFinishReason(reason: FinishReason, hasToolCalls = false): ChatFinishReason {
+export function encodeChatFinishReason(reason: FinishReason, hasToolCalls = false): ChatFinishReason | null {
   switch (reason.unified) {
     case 'stop':
     case 'stop-sequence':
@@ -38,6 +38,9 @@ export function encodeChatFinishReason(reason: FinishReason, hasToolCalls = fals
     case 'content-filter':
     case 'refusal':
       return 'content_filter';
+    case 'incomplete':
+      // As in every chunk before the last: the choice has not finished.
+      return null;
     default: {
       const unexpected: never = reason.unified;
       throw new Error(`unknown finish reason ${String(unexpected)}`);

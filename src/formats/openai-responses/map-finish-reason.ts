@@ -27,6 +27,8 @@ export function encodeResponsesFinishReason(reason: FinishReason): { status: 'co
       return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
     case 'error':
       return { status: 'failed', incomplete_details: null };
+    case 'incomplete':
+      return { status: 'incomplete', incomplete_details: null };
     case 'stop':
     case 'tool-calls':
     case 'stop-sequence':
