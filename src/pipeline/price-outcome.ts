@@ -30,7 +30,8 @@ export function priceOutcome(finished: FinishedRequest, prices: PriceTable): voi
 function estimatedUsage(finished: FinishedRequest): Usage | undefined {
   const { outcome } = finished;
   const assembled = outcome.assembled;
-  const endedEarly = outcome.clientAborted || assembled?.finishReason.unified === 'error' || assembled?.finishReason.raw === 'incomplete';
+  const unified = assembled?.finishReason.unified;
+  const endedEarly = outcome.clientAborted || unified === 'error' || unified === 'incomplete' || assembled?.finishReason.raw === 'incomplete';
   if (!endedEarly || !assembled) return undefined;
   const produced = Math.ceil(producedCharacters(assembled) / charactersPerToken);
   const reported = outcome.usage;

@@ -158,6 +158,13 @@ export function createGatewayServer(state: GatewayState): FastifyInstance {
   return app;
 }
 
+/**
+ * Refusals of a secret that matched a key (disabled, or asking for a profile it may not use): a known
+ * key's refusals are traced like its requests. Only callers with no known key are sampled, so a flood of
+ * made-up keys cannot rotate real traffic out of the trace files.
+ */
+const refusesKnownKey: ReadonlySet<string> = new Set(['SB_AUTH_KEY_DISABLED', 'SB_AUTH_PROFILE_FORBIDDEN', 'SB_ROUTE_UNKNOWN_PROFILE']);
+
 /** Answers an error before the pipeline took over (bad key, bad body, no route...) and records it. */
 export function sendRefusal(state: GatewayState, request: FastifyRequest, reply: FastifyReply, error: GatewayError): void {
   const context = request.gateway;
@@ -194,7 +201,7 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
         rawBody: context.parsed ? (request.body as string) : undefined,
       },
       error,
-      { sampled: context.caller === undefined },
+      { sampled: context.caller === undefined && !refusesKnownKey.has(error.code) },
     );
   }
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeProvider } from '../helpers/fake-provider.js';
 import { startInProcess, startProcess, type GatewayProcess } from '../helpers/gateway-under-test.js';
 import { freePort, RedisServer } from '../helpers/redis-server.js';
-import { makeTempDir, sha256, writeConfig } from '../helpers/test-config.js';
+import { adminHeaders, makeTempDir, sha256, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { chatCompletion } from '../helpers/wire-transcripts.js';
 
 const secrets = { budget: 'sb-test-shared-budget-00000', narrow: 'sb-test-shared-narrow-00000', open: 'sb-test-shared-open-0000000' };
@@ -39,6 +39,7 @@ describe('limits shared by three gateway processes through Redis', { timeout: 12
           budget: { sha256: sha256(secrets.budget), profile: 'main', budget: { tokens_per_day: budgetRequests * tokensPerRequest } },
           narrow: { sha256: sha256(secrets.narrow), profile: 'main', limits: { max_concurrent: 2 } },
           open: { sha256: sha256(secrets.open), profile: 'main', budget: { tokens_per_day: 1_000_000 } },
+          ops: { sha256: sha256(testSecrets.ops), profile: 'main', role: 'admin' },
         },
         pricing: { models: [{ target: 'chat/*', input: 1, output: 2 }] },
         // A short lease, so a killed replica's slot frees within the test.
@@ -61,7 +62,7 @@ describe('limits shared by three gateway processes through Redis', { timeout: 12
     fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify({ model: 'any', messages: [{ role: 'user', content }] }) });
 
   async function budgetStatus(gateway: GatewayProcess, key: string): Promise<{ used: number; limit: number } | undefined> {
-    const status = (await (await fetch(`${gateway.url}/status`)).json()) as { budgets: Array<{ scope: string; name: string; used: number; limit: number }> };
+    const status = (await (await fetch(`${gateway.url}/status`, { headers: adminHeaders })).json()) as { budgets: Array<{ scope: string; name: string; used: number; limit: number }> };
     return status.budgets.find((budget) => budget.scope === 'key' && budget.name === key);
   }
 
@@ -148,7 +149,7 @@ describe('limits shared by three gateway processes through Redis', { timeout: 12
     await redis.start();
     // The clients reconnect in the background; the restarted Redis is empty (no persistence in the test).
     await until(async () => {
-      const states = await Promise.all(live.map(async (gateway) => ((await (await fetch(`${gateway.url}/status`)).json()) as { limits: { store_up: boolean } }).limits.store_up));
+      const states = await Promise.all(live.map(async (gateway) => ((await (await fetch(`${gateway.url}/status`, { headers: adminHeaders })).json()) as { limits: { store_up: boolean } }).limits.store_up));
       return states.every(Boolean);
     });
     const atRestart = statuses.length;
@@ -159,7 +160,7 @@ describe('limits shared by three gateway processes through Redis', { timeout: 12
 
     let errors = 0;
     for (const gateway of live) {
-      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      const metrics = await (await fetch(`${gateway.url}/metrics`, { headers: adminHeaders })).text();
       errors += Number(/switchboard_limit_store_errors_total\{operation="admit"\} (\d+)/.exec(metrics)?.[1] ?? 0);
     }
     expect(errors).toBeGreaterThan(0);

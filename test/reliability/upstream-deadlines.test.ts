@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider, sse } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
-import { baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
+import { adminHeaders, baseConfig, makeTempDir, testSecrets, writeConfig } from '../helpers/test-config.js';
 import { anthropicMessage } from '../helpers/wire-transcripts.js';
 
 /**
@@ -82,7 +82,7 @@ describe('bounded waits before the first byte', () => {
   interface Status {
     providers: Record<string, { connections: { active: number; queued: number } }>;
   }
-  const status = async (): Promise<Status> => (await (await fetch(`${gateway.address}/status`)).json()) as Status;
+  const status = async (): Promise<Status> => (await (await fetch(`${gateway.address}/status`, { headers: adminHeaders })).json()) as Status;
 
   it('falls back when no connection frees up within queue_ms', async () => {
     busy.reply(() => ({ kind: 'hang' }));
@@ -101,7 +101,7 @@ describe('bounded waits before the first byte', () => {
     await waitFor(() => busy.requests.length === 1);
     hold('held-only');
     await waitFor(async () => (await status()).providers.held!.connections.queued === 1);
-    const metrics = await (await fetch(`${gateway.address}/metrics`)).text();
+    const metrics = await (await fetch(`${gateway.address}/metrics`, { headers: adminHeaders })).text();
     expect(metrics).toContain('switchboard_upstream_queued_requests{provider="held"} 1');
     expect(metrics).toContain('switchboard_upstream_active_requests{provider="held"} 1');
 

@@ -5,7 +5,7 @@ import type { RunningGateway } from '../../src/server/start-gateway.js';
 import type { TraceRecord } from '../../src/traces/trace-record.js';
 import { FakeProvider } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
-import { makeTempDir, sha256, writeConfig, type TestConfig } from '../helpers/test-config.js';
+import { adminHeaders, makeTempDir, sha256, testSecrets, writeConfig, type TestConfig } from '../helpers/test-config.js';
 import { chatCompletion, chatTextStream } from '../helpers/wire-transcripts.js';
 
 const secrets = { spender: 'sb-test-spender-0000000000', team1: 'sb-test-team-one-000000000', team2: 'sb-test-team-two-000000000', streamer: 'sb-test-streamer-000000000' };
@@ -26,6 +26,7 @@ function config(tracesDir: string, inputPrice = 1000): TestConfig {
         team1: { sha256: sha256(secrets.team1), profile: 'shared' },
         team2: { sha256: sha256(secrets.team2), profile: 'shared' },
         streamer: { sha256: sha256(secrets.streamer), profile: 'main' },
+        ops: { sha256: sha256(testSecrets.ops), profile: 'main', role: 'admin' },
       },
       pricing: { models: [{ target: 'chat/*', input: inputPrice, output: 2000 }] },
       limits: { time_zone: 'Europe/Berlin' },
@@ -145,13 +146,13 @@ describe('spend: cost on trace lines and budgets, one gateway with the in-proces
   });
 
   it('shows spend and what is left per key and profile in /status and /metrics', async () => {
-    const status = (await (await fetch(`${gateway.address}/status`)).json()) as { budgets: Array<Record<string, unknown>>; limits: Record<string, unknown> };
+    const status = (await (await fetch(`${gateway.address}/status`, { headers: adminHeaders })).json()) as { budgets: Array<Record<string, unknown>>; limits: Record<string, unknown> };
     expect(status.limits).toMatchObject({ store: 'memory', store_up: true, time_zone: 'Europe/Berlin', keys: { spender: { in_flight: 0, requests_last_minute: null } } });
     const spender = status.budgets.find((budget) => budget.scope === 'key' && budget.name === 'spender');
     expect(spender).toMatchObject({ budget: 'usd_per_day', limit: 0.12, used: 0.117 });
     expect(spender!.remaining as number).toBeCloseTo(0.003, 9);
     expect(status.budgets.find((budget) => budget.scope === 'profile' && budget.name === 'shared')).toMatchObject({ limit: 0.08, used: 0.078 });
-    const metrics = await (await fetch(`${gateway.address}/metrics`)).text();
+    const metrics = await (await fetch(`${gateway.address}/metrics`, { headers: adminHeaders })).text();
     expect(metrics).toContain('switchboard_budget_used{scope="key",name="spender",budget="usd_per_day"} 0.117');
     expect(metrics).toContain('switchboard_budget_limit{scope="profile",name="shared",budget="usd_per_day"} 0.08');
     expect(Number(/switchboard_cost_usd_total\{key="spender",provider="chat"\} (\S+)/.exec(metrics)?.[1])).toBeCloseTo(0.117, 9);
