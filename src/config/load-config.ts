@@ -67,7 +67,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     stats.providers = Object.keys(gateway.providers).length;
     stats.keys = Object.keys(gateway.keys).length;
   }
-  const profiles = new Map<string, { file: string; profile: ProfileFile }>();
+  const profiles = new Map<string, { file: string; profile: ProfileFile; positioned: ParsedConfigFile }>();
   for (const source of profileFiles) {
     const parsed = parseConfigFile(source.file, source.content);
     const profile = validated<ProfileFile>(parsed, 'profile', problems);
@@ -75,7 +75,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     const check = checkProfile(parsed, profile, providerNames);
     problems.push(...check.problems);
     if (!check.compilable) continue;
-    profiles.set(source.profile!, { file: source.file, profile });
+    profiles.set(source.profile!, { file: source.file, profile, positioned: parsed });
     const tests = checkRoutingTests(parsed, profile, compileProfile(source.profile!, path.join(absoluteDir, source.file), profile));
     problems.push(...tests.problems);
     stats.routingTestsPassed += tests.passed;
@@ -86,7 +86,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   const sorted = sortProblems(uniqueProblems(problems));
   if (!gateway || sorted.some((problem) => problem.severity === 'error')) return { problems: sorted, stats };
   const version = await configVersion(folder.files, folder.root ?? absoluteDir);
-  return { snapshot: compileSnapshot({ dir: absoluteDir, gateway, profiles, env, version }), problems: sorted, stats };
+  return { snapshot: compileSnapshot({ dir: absoluteDir, gateway, profiles, env, version, ...(gatewayFile && { gatewayPositioned: gatewayFile }) }), problems: sorted, stats };
 }
 
 /** The file's data when it parsed and matches its schema; otherwise undefined, with the problems recorded. */

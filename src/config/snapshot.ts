@@ -23,6 +23,9 @@ export interface ConfigSnapshot {
   readonly keysBySha256: ReadonlyMap<string, ResolvedKey>;
   readonly keysByName: ReadonlyMap<string, ResolvedKey>;
   readonly traces: Readonly<ResolvedTraces>;
+  readonly ui: Readonly<ResolvedUi>;
+  /** Absent when `otel` is not configured. */
+  readonly otel?: Readonly<ResolvedOtel>;
   /** The parsed files as written, for `plan` and `explain`. */
   readonly source: { readonly gateway: GatewayFile; readonly profiles: ReadonlyMap<string, ProfileFile> };
 }
@@ -64,6 +67,26 @@ export interface ResolvedKey {
   allowedProfiles: readonly string[];
   disabled: boolean;
   limits: KeyLimits;
+  /** `admin` for an operator's key; undefined for a client key. */
+  role?: 'admin';
+  /** Line of the key's entry in gateway.yaml, for links from the console. */
+  line?: number;
+}
+
+export interface ResolvedUi {
+  enabled: boolean;
+  sessionMs: number;
+  indexMaxRequests: number;
+}
+
+export interface ResolvedOtel {
+  /** `<endpoint>/v1/traces`. */
+  tracesUrl: string;
+  /** Configured headers with `${ENV}` references resolved. */
+  headers: Readonly<Record<string, string>>;
+  captureContent: boolean;
+  serviceName: string;
+  maxQueueSize: number;
 }
 
 export interface ResolvedTraces {
@@ -94,6 +117,8 @@ export interface CompiledRule {
   /** Compiled once at load; never on the request path. */
   regex?: RegExp;
   targets: readonly Target[];
+  /** Line of the rule in its profile file, for links from the console. */
+  line?: number;
 }
 
 export interface CompiledProfile {
@@ -104,4 +129,6 @@ export interface CompiledProfile {
   /** Index of the first exact rule for each exact model, so exact lookups skip the scan. */
   firstExactRule: ReadonlyMap<string, number>;
   defaultTargets?: readonly Target[];
+  /** Line of `default:` in the profile file. */
+  defaultLine?: number;
 }

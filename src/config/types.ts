@@ -18,6 +18,10 @@ export interface GatewayFile {
   keys: { [name: string]: KeySettings };
   /** Where trace files go and how they rotate. */
   traces?: TraceSettings;
+  /** The read-only web console at `/ui`, for keys with `role: admin`. Off unless enabled. */
+  ui?: UiSettings;
+  /** OpenTelemetry export: one span per request (and per upstream attempt) over OTLP/HTTP. Off unless an endpoint is given. */
+  otel?: OtelSettings;
 }
 
 /** Listening address and request limits. */
@@ -161,6 +165,8 @@ export interface KeySettings {
   limits?: KeyLimits;
   /** Free text for reviewers: who holds the key. */
   description?: string;
+  /** `admin` marks an operator's key: it gets into the gateway's admin surfaces, such as the web console at `/ui`. Without a role a key is a client key, and those surfaces refuse it. */
+  role?: 'admin';
 }
 
 /** Per-key limits, counted in memory per gateway instance. */
@@ -239,6 +245,57 @@ export interface TraceSettings {
    * @default false
    */
   gzip?: boolean;
+}
+
+/** The read-only web console at `/ui`. */
+export interface UiSettings {
+  /**
+   * Serve the console at `/ui`. Only keys with `role: admin` get in.
+   * @default false
+   */
+  enabled?: boolean;
+  /**
+   * Minutes a browser sign-in lasts before the console asks for the key again.
+   * @minimum 1
+   * @default 720
+   * @asType integer
+   */
+  session_minutes?: number;
+  /**
+   * Most requests the console keeps in its in-memory index of the trace files (about 100 bytes each); the newest are kept. Older requests stay readable with `switchboard traces`.
+   * @minimum 1000
+   * @default 1000000
+   * @asType integer
+   */
+  index_max_requests?: number;
+}
+
+/** OpenTelemetry export over OTLP/HTTP (JSON). */
+export interface OtelSettings {
+  /**
+   * The collector's OTLP/HTTP base URL, e.g. `http://collector:4318`; spans go to `<endpoint>/v1/traces`.
+   * @format uri
+   */
+  endpoint: string;
+  /** Extra headers on every export request (a vendor's API key, say). Values may contain `${ENV}` references; credentials must. */
+  headers?: { [name: string]: string };
+  /**
+   * Put the prompt and the answer on the request span (`gen_ai.input.messages`, `gen_ai.output.messages`, `gen_ai.system_instructions`). They hold whatever users typed: off unless you mean it.
+   * @default false
+   */
+  capture_content?: boolean;
+  /**
+   * The `service.name` of the spans.
+   * @default "switchboard"
+   */
+  service_name?: string;
+  /**
+   * Spans waiting for export at most; past it new spans are dropped (and counted in `switchboard_otel_spans_dropped_total`) rather than slow anything down.
+   * @minimum 1
+   * @default 4096
+   * @asType integer
+   */
+  max_queue_size?: number;
 }
 
 /** A profile file, `profiles/NAME.yaml`; its name is the file name. */

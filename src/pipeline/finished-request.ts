@@ -17,6 +17,8 @@ export interface FinishedRequest {
   headers: Record<string, string | string[] | undefined>;
   model: string | null;
   stream: boolean;
+  /** The output token limit the client asked for; null if none (or the body was not read). */
+  maxTokens: number | null;
   /** The coding agent's session id (Claude Code's metadata or header, Codex's header). */
   session: string | null;
   /** The body as received, when it parsed as JSON; the trace embeds it as is. */

@@ -26,6 +26,7 @@ export interface RequestContext {
   stream?: boolean;
   /** Set once the body parsed as JSON. */
   parsed?: boolean;
+  maxTokens?: number;
   session?: string;
 }
 
@@ -134,6 +135,7 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
       headers: request.headers,
       model: context.model ?? null,
       stream: context.stream ?? false,
+      maxTokens: context.maxTokens ?? null,
       session: context.session ?? null,
       rawBody: context.parsed ? (request.body as string) : undefined,
       canonical: undefined,

@@ -6,6 +6,7 @@ import { countTokens } from '../pipeline/count-tokens.js';
 import { handleModelRequest } from '../pipeline/handle-model-request.js';
 import type { ModelRequest } from '../pipeline/model-request.js';
 import { resolveRoute } from '../routing/resolve-route.js';
+import { requestedMaxTokens } from '../traces/requested-max-tokens.js';
 import { extractSessionId } from '../traces/session-id.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
@@ -64,6 +65,7 @@ async function serveModelRequest(state: GatewayState, request: FastifyRequest, r
       headers: request.headers,
       model,
       stream: modelRequest.stream,
+      maxTokens: context.maxTokens ?? null,
       session: context.session ?? null,
       rawBody: modelRequest.rawBody,
       canonical: modelRequest.canonical,
@@ -106,6 +108,7 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   context.parsed = true;
   context.session = extractSessionId(request.headers, body);
   context.stream = body.stream === true;
+  context.maxTokens = requestedMaxTokens(context.format, body);
   const model = body.model;
   if (typeof model !== 'string' || model === '') throw new GatewayError('SB_REQUEST_INVALID', 'model: a non-empty string is required');
   context.model = model;
