@@ -117,6 +117,7 @@ function resolveUi(ui: UiSettings): ResolvedUi {
     enabled: ui.enabled ?? false,
     sessionMs: (ui.session_minutes ?? 720) * 60_000,
     indexMaxRequests: ui.index_max_requests ?? 1_000_000,
+    ...(ui.source_link !== undefined && { sourceLink: ui.source_link }),
   };
 }
 

@@ -77,6 +77,8 @@ export interface ResolvedUi {
   enabled: boolean;
   sessionMs: number;
   indexMaxRequests: number;
+  /** URL template with `{file}`, `{line}`, `{commit}`. */
+  sourceLink?: string;
 }
 
 export interface ResolvedOtel {

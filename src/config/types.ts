@@ -268,6 +268,11 @@ export interface UiSettings {
    * @asType integer
    */
   index_max_requests?: number;
+  /**
+   * Where the console links a rule or key of the running config: a URL with `{file}`, `{line}` and `{commit}`, e.g. `https://github.com/acme/gateway-config/blob/{commit}/{file}#L{line}`. Without it the console prints `file:line`.
+   * @pattern ^https?://
+   */
+  source_link?: string;
 }
 
 /** OpenTelemetry export over OTLP/HTTP (JSON). */

@@ -10,7 +10,7 @@ import type { FinishedRequest } from './finished-request.js';
  * client got its answer, so the work here (writing a streamed answer as one
  * message) never adds latency.
  */
-export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTraces): TraceRecord {
+export function buildTraceRecord(finished: FinishedRequest, settings: Pick<ResolvedTraces, 'capture'>): TraceRecord {
   const { outcome } = finished;
   const assembled = outcome.assembled;
   const usage = outcome.usage;

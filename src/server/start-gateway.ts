@@ -5,13 +5,20 @@ import { watchConfig, type ConfigWatcher } from '../config/watch-config.js';
 import { KeyLimiter } from '../limits/key-limiter.js';
 import type { Logger } from '../log/logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { registerConsole } from '../console/console-routes.js';
+import { LiveStats } from '../console/live-stats.js';
 import { buildTraceRecord } from '../pipeline/build-trace-record.js';
 import { settleOutcome } from '../pipeline/settle-outcome.js';
+import { OtelExport } from '../telemetry/otel-export.js';
+import type { TraceRecord } from '../traces/trace-record.js';
 import { TraceWriter } from '../traces/trace-writer.js';
 import { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { ProviderHealth } from '../upstream/provider-health.js';
 import { createGatewayServer } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
+
+const captureFull = { capture: 'full' } as const;
+const captureMetadata = { capture: 'metadata' } as const;
 
 export interface StartOptions {
   dir: string;
@@ -28,6 +35,7 @@ export interface RunningGateway {
   app: FastifyInstance;
   state: GatewayState;
   traces: TraceWriter;
+  telemetry: OtelExport;
   /** `http://host:port` */
   address: string;
   /** Drains: refuses new requests, waits for in-flight ones up to the drain deadline, flushes traces. */
@@ -48,6 +56,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     traceStats: () => traces.stats(),
     providerUp: () => Object.fromEntries([...store.current.providers.keys()].map((name) => [name, health.snapshot()[name]?.state !== 'down'])),
   });
+  const telemetry = new OtelExport({ registry: metrics.registry, logger, providerAddress: (name) => providerAddress(store.current, name) });
+  telemetry.configure(snapshot.otel);
+  const live = new LiveStats();
+  /**
+   * One place finishes a request, everyone listens: the trace writer, OpenTelemetry and the
+   * console's live figures all get the same record. Each listener is isolated from the others.
+   */
+  const listeners: Array<{ wants(): boolean; hear(record: TraceRecord): void }> = [
+    { wants: () => store.current.traces.enabled, hear: (record) => traces.write(record) },
+    { wants: () => store.current.otel !== undefined, hear: (record) => telemetry.record(record) },
+    { wants: () => store.current.ui.enabled, hear: (record) => live.record(record) },
+  ];
   const state: GatewayState = {
     store,
     pool,
@@ -67,8 +87,19 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         const key = finished.keyName === null ? undefined : store.current.keysByName.get(finished.keyName);
         if (usage && key) limiter.recordTokens(key, usage.inputTokens + usage.outputTokens);
         metrics.recordRequest(finished);
+        if (!listeners.some((listener) => listener.wants())) return;
         const settings = store.current.traces;
-        if (settings.enabled) traces.write(buildTraceRecord(finished, settings));
+        // Bodies only when someone keeps them: the trace file (capture: full) or OpenTelemetry content capture.
+        const withBodies = (settings.enabled && settings.capture === 'full') || telemetry.wantsBodies;
+        const record = buildTraceRecord(finished, withBodies ? captureFull : captureMetadata);
+        for (const listener of listeners) {
+          if (!listener.wants()) continue;
+          try {
+            listener.hear(record);
+          } catch (error) {
+            logger.log('error', 'a finished-request listener failed', { id: finished.id, error: error instanceof Error ? error.message : String(error) });
+          }
+        }
       } catch (error) {
         logger.log('error', 'could not record a finished request', { id: finished.id, error: error instanceof Error ? error.message : String(error) });
       }
@@ -78,6 +109,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   store.onReloadResult((result) => metrics.recordReload(result));
   store.onSwap((next) => {
     traces.reconfigure(next.traces);
+    telemetry.configure(next.otel);
     pool.retainOnly(new Set(next.providers.keys()));
     if (next.server.port !== snapshot.server.port || next.server.host !== snapshot.server.host) {
       logger.log('warn', 'server.host and server.port changes take effect on restart', { host: next.server.host, port: next.server.port });
@@ -85,6 +117,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
 
   const app = createGatewayServer(state);
+  // Registered whatever `ui.enabled` says, so a reload can turn the console on or off.
+  await registerConsole(app, { state, live });
   const address = await app.listen({ host: options.host ?? snapshot.server.host, port: options.port ?? snapshot.server.port });
   const watcher: ConfigWatcher | undefined = options.watch === false ? undefined : await watchConfig(dir, (reason) => void store.reload(reason));
 
@@ -103,9 +137,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       clearTimeout(force);
       await pool.close();
       await traces.close();
+      await telemetry.shutdown();
       logger.log('info', 'stopped', { traces: traces.stats() });
     })();
     return stopping;
   };
-  return { app, state, traces, address, stop };
+  return { app, state, traces, telemetry, address, stop };
+}
+
+/** Host and port of a provider's base URL, for `server.address` on OpenTelemetry attempt spans. */
+function providerAddress(snapshot: ConfigSnapshot, name: string): { address: string; port: number } | undefined {
+  const baseUrl = snapshot.providers.get(name)?.baseUrl;
+  if (!baseUrl) return undefined;
+  const url = new URL(baseUrl);
+  return { address: url.hostname, port: url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port) };
 }

@@ -1,3 +1,4 @@
+import { RawJson } from './raw-json.js';
 import type { TraceInbound } from './trace-record.js';
 
 /** One piece of a turn, as a reader sees it. */
@@ -68,6 +69,24 @@ export function responseConversation(format: Format, body: Json): ConversationTu
       return unhandled;
     }
   }
+}
+
+/**
+ * A record's body as an object to walk: parsed when it is still the JSON
+ * text the client sent (a record not yet written), undefined when it is not
+ * an object or was truncated at `max_body_kb`.
+ */
+export function bodyObject(body: unknown): Json | undefined {
+  let value = body;
+  if (body instanceof RawJson) {
+    try {
+      value = JSON.parse(body.text);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!isObject(value) || value.truncated === true) return undefined;
+  return value;
 }
 
 function anthropicContent(content: unknown): ConversationPart[] {
