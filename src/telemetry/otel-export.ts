@@ -70,6 +70,7 @@ export class OtelExport {
     if ((this.#pipeline?.key ?? '') === key) return;
     const previous = this.#pipeline;
     this.#pipeline = settings === undefined ? undefined : this.#start(settings, key);
+    this.#failing = false;
     if (previous) void this.#stop(previous);
     this.#options.logger.log('info', settings ? 'OpenTelemetry export on' : 'OpenTelemetry export off', settings ? { url: settings.tracesUrl, capture_content: settings.captureContent } : {});
   }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Logger } from '../../src/log/logger.js';
 import type { RunningGateway } from '../../src/server/start-gateway.js';
 import { FakeProvider } from '../helpers/fake-provider.js';
 import { startInProcess } from '../helpers/gateway-under-test.js';
@@ -23,7 +24,7 @@ export interface ConsoleGateway {
  * upstream answers `reasoner` with reasoning and a tool call, and `haiku` falls back from a
  * provider nobody listens on to the mock (two attempts in its trace line).
  */
-export async function startConsoleGateway(extra: (config: TestConfig) => void = () => {}): Promise<ConsoleGateway> {
+export async function startConsoleGateway(extra: (config: TestConfig) => void = () => {}, logger?: Logger): Promise<ConsoleGateway> {
   const temp = await makeTempDir('switchboard-console-');
   const upstream = await new FakeProvider().start();
   upstream.reply((request) => {
@@ -55,7 +56,7 @@ export async function startConsoleGateway(extra: (config: TestConfig) => void = 
   config.gateway.ui = { enabled: true };
   extra(config);
   await writeConfig(temp.dir, config);
-  const gateway = await startInProcess(temp.dir);
+  const gateway = await startInProcess(temp.dir, logger ? { logger } : {});
   return {
     gateway,
     upstream,
