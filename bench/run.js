@@ -9,7 +9,7 @@
  * Usage: node bench/run.js [--quick] [--out FILE] [--only PHASES] [--cpu-prof] [--strict]
  *   --quick        a few requests per measurement (a smoke run; numbers mean nothing)
  *   --out FILE     where to write the JSON (default bench/results/bench-<time>.json)
- *   --only PHASES  comma-separated subset of: small, sizes, streams, memory, big-streams, flood
+ *   --only PHASES  comma-separated subset of: small, sizes, streams, memory, big-streams, flood, observability
  *   --cpu-prof     run the gateways under --cpu-prof; profiles go next to the JSON
  *   --gateway-bin FILE  another build's bin/switchboard.js (before/after comparisons; default this repo's)
  *   --strict       exit 1 when a target is missed
@@ -21,8 +21,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closePools, poolFor, runClosedLoop, runInterleaved, runStreams } from './lib/drive.js';
 import { anthropicBody, tiers } from './lib/bodies.js';
-import { benchSecret, models, providerKeyEnv, writeGatewayConfig } from './lib/gateway-config.js';
-import { processUsage, repoRoot, resetPeakRss, startFakeProvider, startFloorProxy, startGatewayProcess } from './lib/processes.js';
+import { benchAdminSecret, benchSecret, models, providerKeyEnv, writeGatewayConfig } from './lib/gateway-config.js';
+import { processUsage, repoRoot, resetPeakRss, startFakeProvider, startFloorProxy, startGatewayProcess, startOtlpSink } from './lib/processes.js';
 import { describeMachine, latencyRow, machineLoad, markdownTable, ratioRow } from './lib/report.js';
 import { percentile } from './lib/stats.js';
 
@@ -43,11 +43,11 @@ const { values: options } = parseArgs({
 });
 
 if (options.help) {
-  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood] [--cpu-prof] [--gateway-bin FILE] [--strict]\nSee docs/performance.md.\n');
+  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood,observability] [--cpu-prof] [--gateway-bin FILE] [--strict]\nSee docs/performance.md.\n');
   process.exit(0);
 }
 
-const phases = ['small', 'sizes', 'streams', 'memory', 'big-streams', 'flood'];
+const phases = ['small', 'sizes', 'streams', 'memory', 'big-streams', 'flood', 'observability'];
 const only = options.only === undefined ? phases : options.only.split(',').map((name) => name.trim());
 const unknownPhase = only.find((name) => !phases.includes(name));
 if (unknownPhase !== undefined) {
@@ -116,6 +116,7 @@ async function main() {
     if (only.includes('memory')) await measureMemoryAndCpu(requests.small, { fake: fake.child.pid, floor: floor.child.pid, gateway: gateway.child.pid, traced: traced.child.pid }, rows, details, phase);
     if (only.includes('big-streams')) await measureBigStreams(fake.url, floor, gateway, rows, details, phase);
     if (only.includes('flood')) await measureFlood(fake.url, gateway.url, rows, details, phase);
+    if (only.includes('observability')) await measureObservability({ fakeUrl: fake.url, plain: requests.small.passthrough, work, nodeArgs, bin, services }, rows, details, phase);
 
     const peak = processUsage(gateway.child.pid);
     const floorPeak = processUsage(floor.child.pid);
@@ -295,6 +296,52 @@ async function measureTiers(tierSets, rows, details, phase) {
     );
   }
   details.tiers = raw;
+}
+
+/**
+ * What the web console and OpenTelemetry export cost: small passthrough
+ * requests through a gateway with both on (spans exported to a local sink, a
+ * browser's live page following the SSE stream), against the same gateway
+ * with both off, interleaved. Traces are off in both, so the difference is
+ * the finished-request record, the live figures and the span export alone.
+ * @param {{ fakeUrl: string, plain: Target, work: string, nodeArgs: string[], bin: string | undefined, services: Array<{ stop(): Promise<void> }> }} setup
+ * @param {Row[]} rows
+ * @param {Record<string, unknown>} details
+ * @param {PhaseMark} phase
+ */
+async function measureObservability(setup, rows, details, phase) {
+  phase('console and OpenTelemetry on: starting the OTLP sink and the gateway');
+  const sink = await startOtlpSink();
+  setup.services.push(sink);
+  const dir = path.join(setup.work, 'observability');
+  await writeGatewayConfig(dir, { fakeUrl: setup.fakeUrl, traces: false, observability: { otelEndpoint: sink.url } });
+  const observed = await startGatewayProcess('gateway (console + OTel)', dir, { nodeArgs: setup.nodeArgs, env: providerKeyEnv, bin: setup.bin });
+  setup.services.push(observed);
+  const watcher = new AbortController();
+  const live = await fetch(`${observed.url}/ui/live/events`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${benchAdminSecret}` }, signal: watcher.signal });
+  if (live.status !== 200 || !live.body) throw new Error(`the live stream answered ${live.status}`);
+  let liveEvents = 0;
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of /** @type {AsyncIterable<Uint8Array>} */ (live.body)) liveEvents += decoder.decode(chunk).split('event: snapshot').length - 1;
+  })().catch(() => undefined);
+  const observedTarget = { ...setup.plain, name: 'gateway console + OTel', pool: poolFor(observed.url) };
+  await runClosedLoop(observedTarget, { concurrency: 4, maxRequests: plan.warmup, maxMs: 10_000 });
+  /** @type {Record<string, unknown>} */
+  const raw = {};
+  for (const concurrency of [16, 64]) {
+    phase(`console and OpenTelemetry on vs off, small passthrough, concurrency ${concurrency}`);
+    const results = await runInterleaved([setup.plain, observedTarget], { concurrency, maxRequests: plan.loadRequests, maxMs: plan.loadMs * 2, rounds: plan.rounds * 2 });
+    const rps = (/** @type {string} */ name) => results.get(name)?.rps ?? NaN;
+    raw[`c${concurrency}`] = Object.fromEntries([...results].map(([name, result]) => [name, { count: result.completed, errors: result.errors, firstError: result.firstError, rps: result.rps, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99) }]));
+    const off = rps(setup.plain.name);
+    const on = rps(observedTarget.name);
+    rows.push(ratioRow(`observability.c${concurrency}.rps`, `console + OTel on, small passthrough, c${concurrency}: throughput`, 'req/s', { floor: off, gateway: on, floorKind: 'console/OTel-off ratio' }, { text: '≥ 0.95× off', pass: on >= 0.95 * off }));
+  }
+  watcher.abort();
+  await reading;
+  const sinkStats = await (await fetch(`${sink.url}/__sink/stats`)).json();
+  details.observability = { ...raw, sink: sinkStats, liveEvents };
 }
 
 /**

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 
 export const benchSecret = 'sb-bench-0123456789abcdef0123456789abcdef';
+/** An admin key, for the console's live stream in the observability phase. */
+export const benchAdminSecret = 'sb-bench-admin-0123456789abcdef0123456789';
 /** The client model names and the upstream models their rules route to. */
 export const models = {
   passthrough: 'bench-passthrough',
@@ -23,7 +25,7 @@ export const providerKeyEnv = { SWITCHBOARD_BENCH_PROVIDER_KEY: 'fake-provider-k
 /**
  * Writes gateway.yaml and profiles/bench.yaml into `dir`.
  * @param {string} dir
- * @param {{ fakeUrl: string, traces: false | { dir: string } }} options
+ * @param {{ fakeUrl: string, traces: false | { dir: string }, observability?: { otelEndpoint: string } }} options `observability`: the web console on and OpenTelemetry export to this endpoint
  */
 export async function writeGatewayConfig(dir, options) {
   const retry = { max_retries: 0 };
@@ -33,8 +35,12 @@ export async function writeGatewayConfig(dir, options) {
       'fake-anthropic': { format: 'anthropic', base_url: options.fakeUrl, api_key: '${SWITCHBOARD_BENCH_PROVIDER_KEY}', retry },
       'fake-chat': { format: 'openai-chat', base_url: `${options.fakeUrl}/v1`, api_key: '${SWITCHBOARD_BENCH_PROVIDER_KEY}', retry },
     },
-    keys: { bench: { sha256: createHash('sha256').update(benchSecret).digest('hex'), profile: 'bench' } },
+    keys: {
+      bench: { sha256: createHash('sha256').update(benchSecret).digest('hex'), profile: 'bench' },
+      ...(options.observability && { admin: { sha256: createHash('sha256').update(benchAdminSecret).digest('hex'), profile: 'bench', role: 'admin' } }),
+    },
     traces: options.traces === false ? { enabled: false } : { enabled: true, dir: options.traces.dir, capture: 'full', rotate_every: 'never' },
+    ...(options.observability && { ui: { enabled: true }, otel: { endpoint: options.observability.otelEndpoint } }),
   };
   const profile = {
     description: 'Benchmark routes: one passthrough, one translated.',
