@@ -76,15 +76,7 @@ export interface SessionSummary {
   subagents: number;
 }
 
-interface SessionTally {
-  session: string;
-  key: string | null;
-  first: number;
-  last: number;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
+interface SessionTally extends Omit<SessionSummary, 'costUsd' | 'models' | 'subagents'> {
   cost: number;
   costed: boolean;
   models: Map<number, number>;

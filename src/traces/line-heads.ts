@@ -62,8 +62,14 @@ export async function scanLineHeads(
     while (start < chunk.length) {
       const newline = chunk.indexOf(0x0a, start);
       const pieceEnd = newline === -1 ? chunk.length : newline;
-      // Copied: the head outlives the chunk, whose memory the stream may reuse. Past the head, nothing is kept.
-      if (head === undefined) collect(Buffer.from(chunk.subarray(start, pieceEnd)), newline !== -1);
+      if (head === undefined) {
+        const piece = chunk.subarray(start, pieceEnd);
+        // Most heads end inside their first chunk: look there without copying, then copy the head alone
+        // (it outlives the chunk, whose memory the stream may reuse). Past the head, nothing is kept.
+        const end = pieces.length === 0 ? rule.headEnd(piece, 0, newline !== -1) : undefined;
+        if (end !== undefined) head = Buffer.from(piece.subarray(0, end));
+        else collect(Buffer.from(piece), newline !== -1);
+      }
       position += pieceEnd - start;
       if (newline === -1) break;
       position += 1;

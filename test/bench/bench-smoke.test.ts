@@ -41,6 +41,8 @@ const expectedMetrics = [
   'traces.rss.after',
   'flood.rejections_per_s',
   'flood.upstream_requests',
+  'observability.c16.rps',
+  'observability.c64.rps',
 ];
 
 interface ResultRow {
@@ -58,7 +60,7 @@ describe('npm run bench (quick mode)', () => {
     async () => {
       const { dir } = await temp;
       const out = path.join(dir, 'result.json');
-      const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bench/run.js'), '--quick', '--out', out], { cwd: repoRoot, timeout: 60_000 });
+      const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bench/run.js'), '--quick', '--out', out], { cwd: repoRoot, timeout: 120_000 });
       const result = JSON.parse(await readFile(out, 'utf8')) as { mode: string; machine: { cores: number; node: string }; load: unknown[]; metrics: Record<string, ResultRow> };
 
       expect(result.mode).toBe('quick');
@@ -75,6 +77,7 @@ describe('npm run bench (quick mode)', () => {
       expect(result.metrics['flood.rejections_per_s']?.pass).toBe(true);
       expect(stdout).toContain('| metric | unit | direct | floor | gateway |');
     },
-    60_000,
+    // Eight processes start one after another (the observability phase adds a gateway and an OTLP sink).
+    120_000,
   );
 });

@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactsDir, launchBrowser } from '../helpers/browser.js';
+import { makeRecord } from '../traces/trace-fixtures.js';
 import { adminSecret, providerSecret, startConsoleGateway, testSecrets, type ConsoleGateway } from './console-test-kit.js';
 
 /** A prompt that would run script if any page put trace text into markup unescaped. */
@@ -47,28 +48,7 @@ async function serveTraffic(): Promise<void> {
 async function writeAgentSession(): Promise<void> {
   const line = (id: string, minute: number, extra: Record<string, unknown>): string =>
     JSON.stringify({
-      ts: `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`,
-      id,
-      duration_ms: 1500,
-      ttft_ms: 300,
-      upstream_ms: 250,
-      key: 'alice',
-      profile: 'main',
-      rule: { index: 0, match: 'claude-sonnet-4-5' },
-      config: 'abc123abc123',
-      session: 'session-agents',
-      user_agent: 'claude-cli/2.1.330',
-      inbound: { format: 'anthropic', path: '/anthropic/v1/messages' },
-      model: 'claude-sonnet-4-5',
-      provider: 'mock',
-      upstream_model: 'sonnet-echo',
-      upstream_format: 'mock',
-      stream: true,
-      status: 200,
-      error: null,
-      stop_reason: 'end_turn',
-      usage: { input: 1000, output: 50, cache_read: 0, cache_write: 0, reasoning: 0 },
-      warnings: [],
+      ...makeRecord({ ts: `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`, id, key: 'alice', profile: 'main', session: 'session-agents', provider: 'mock', upstream_model: 'sonnet-echo', upstream_format: 'mock' }),
       cost: { usd: 0.0123, input: 0.01, output: 0.0023, cache_read: 0, cache_write: 0 },
       ...extra,
     });
@@ -189,7 +169,7 @@ describe('the web console in a browser', () => {
     expect(await thinking.locator('summary').textContent()).toContain('Thinking');
     expect(await page.locator('.tool-call code').textContent()).toBe('bash');
     expect(await page.locator('.tool-call pre').textContent()).toContain('"command": "ls"');
-    expect(await page.locator('details.tools summary').textContent()).toBe('1 tools offered');
+    expect(await page.locator('details.tools summary').textContent()).toBe('1 tool offered');
     await page.screenshot({ path: path.join(shots, 'request.png'), fullPage: true });
 
     // Responses: instructions as system, the input string as the user's turn.

@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IndexQuery } from '../../src/traces/trace-index.js';
 import { TraceIndex } from '../../src/traces/trace-index.js';
 import { parseStatusFilter } from '../../src/traces/trace-query.js';
 import { TraceWriter } from '../../src/traces/trace-writer.js';
-import { makeRecord, makeTempDir, traceSettings } from './trace-fixtures.js';
+import { makeRecord, tempDirPerTest, traceSettings } from './trace-fixtures.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const temp = tempDirPerTest();
 
 const at = (hour: number, minute = 0): string => new Date(Date.UTC(2026, 10, 24, hour, minute)).toISOString();
 
@@ -31,7 +23,7 @@ function ids(index: TraceIndex, query: IndexQuery = {}): string[] {
 /** Writes with the real writer: 07:xx and 08:xx rotated hourly (gzipped), 09:xx current. Returns the ids by hour. */
 async function writeHours(hours: number[], perHour: number): Promise<Map<number, string[]>> {
   let now = new Date(at(hours[0]!, 0));
-  const writer = new TraceWriter(traceSettings(dir, { rotateEvery: 'hourly', gzip: true }), { now: () => now });
+  const writer = new TraceWriter(traceSettings(temp.dir, { rotateEvery: 'hourly', gzip: true }), { now: () => now });
   const written = new Map<number, string[]>();
   for (const hour of hours) {
     now = new Date(at(hour, 30));
@@ -62,8 +54,8 @@ async function writeHours(hours: number[], perHour: number): Promise<Map<number,
 describe('TraceIndex', () => {
   it('indexes rotated, gzipped and current files; filters like traces search; finds one line anywhere by id', async () => {
     const written = await writeHours([7, 8, 9], 6);
-    expect((await readdir(dir)).filter((name) => name.endsWith('.jsonl.gz'))).toHaveLength(2);
-    const index = new TraceIndex({ dir, maxRequests: 10_000 });
+    expect((await readdir(temp.dir)).filter((name) => name.endsWith('.jsonl.gz'))).toHaveLength(2);
+    const index = new TraceIndex({ dir: temp.dir, maxRequests: 10_000 });
     await index.refresh();
 
     const newestFirst = [...written.get(9)!].reverse().concat([...written.get(8)!].reverse(), [...written.get(7)!].reverse());
@@ -84,8 +76,8 @@ describe('TraceIndex', () => {
 
   it('catches up on appended lines and follows a rotation without indexing a line twice', async () => {
     let now = new Date(at(7, 0));
-    const writer = new TraceWriter(traceSettings(dir, { rotateEvery: 'hourly', gzip: true }), { now: () => now });
-    const index = new TraceIndex({ dir, maxRequests: 10_000 });
+    const writer = new TraceWriter(traceSettings(temp.dir, { rotateEvery: 'hourly', gzip: true }), { now: () => now });
+    const index = new TraceIndex({ dir: temp.dir, maxRequests: 10_000 });
     const first = randomUUID();
     writer.write(makeRecord({ ts: at(7, 1), id: first }));
     await writer.flush();
@@ -112,11 +104,11 @@ describe('TraceIndex', () => {
   });
 
   it('holds a torn last line back until it is whole, and counts garbage lines as skipped', async () => {
-    const path = join(dir, 'traces.jsonl');
+    const path = join(temp.dir, 'traces.jsonl');
     const whole = JSON.stringify(makeRecord({ id: randomUUID() }));
     const torn = JSON.stringify(makeRecord({ id: randomUUID() }));
     await appendFile(path, `${whole}\nnot json\n${torn.slice(0, 100)}`);
-    const index = new TraceIndex({ dir, maxRequests: 10_000 });
+    const index = new TraceIndex({ dir: temp.dir, maxRequests: 10_000 });
     await index.refresh();
     expect(index.coverage()).toMatchObject({ requests: 1, linesSkipped: 1 });
     await appendFile(path, `${torn.slice(100)}\n`);
@@ -127,7 +119,7 @@ describe('TraceIndex', () => {
 
   it('keeps the newest requests within maxRequests and says how many files it left out', async () => {
     const written = await writeHours([7, 8, 9, 10], 800);
-    const index = new TraceIndex({ dir, maxRequests: 1500 });
+    const index = new TraceIndex({ dir: temp.dir, maxRequests: 1500 });
     await index.refresh();
     const coverage = index.coverage();
     expect(coverage.requests).toBeLessThanOrEqual(1500);

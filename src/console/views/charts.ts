@@ -10,6 +10,8 @@ export interface ChartSeries {
 const width = 640;
 const height = 180;
 const pad = { left: 48, right: 8, top: 8, bottom: 22 };
+const plotWidth = width - pad.left - pad.right;
+const plotHeight = height - pad.top - pad.bottom;
 /** Series colours are CSS classes (`s0`…`s7`), so the stylesheet owns the palette and no style attribute is needed. */
 const paletteSize = 8;
 
@@ -21,8 +23,6 @@ const paletteSize = 8;
 export function lineChart(options: { title: string; series: ChartSeries[]; start: number; end: number; unit: string }): SafeHtml {
   const { series, title } = options;
   const max = chartMax(series.map((line) => line.values));
-  const plotWidth = width - pad.left - pad.right;
-  const plotHeight = height - pad.top - pad.bottom;
   const lines = series.map(
     (line, index) => html`<polyline class="line s${index % paletteSize}" data-series="${index}" points="${chartPoints(line.values, max)}"><title>${line.name}</title></polyline>`,
   );
@@ -48,8 +48,6 @@ export function chartMax(lines: number[][]): number {
 
 /** A line's `points` in the chart's coordinates: the live page redraws with the same geometry as the server. */
 export function chartPoints(values: number[], max: number): string {
-  const plotWidth = width - pad.left - pad.right;
-  const plotHeight = height - pad.top - pad.bottom;
   const step = values.length <= 1 ? 0 : plotWidth / (values.length - 1);
   return values.map((value, index) => `${(pad.left + (values.length <= 1 ? plotWidth / 2 : index * step)).toFixed(1)},${(pad.top + plotHeight - (value / max) * plotHeight).toFixed(1)}`).join(' ');
 }
@@ -58,8 +56,6 @@ export function chartPoints(values: number[], max: number): string {
 export function barChart(options: { title: string; bars: Array<{ label: string; value: number }>; unit: string }): SafeHtml {
   const { bars, title } = options;
   const max = Math.max(1, ...bars.map((bar) => bar.value));
-  const plotWidth = width - pad.left - pad.right;
-  const plotHeight = height - pad.top - pad.bottom;
   const slot = plotWidth / Math.max(1, bars.length);
   const rects = bars.map((bar, index) => {
     const barHeight = (bar.value / max) * plotHeight;

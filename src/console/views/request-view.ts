@@ -90,7 +90,7 @@ function bodySection(body: unknown, walk: (body: Record<string, unknown>) => Con
   const object = bodyObject(body);
   const turns = object ? walk(object) : [];
   if (turns.length === 0) return html`<pre class="text">${JSON.stringify(body, null, 2)}</pre>`;
-  return html`${tools && tools.length > 0 ? html`<details class="tools"><summary>${tools.length} tools offered</summary><p>${tools.join(', ')}</p></details>` : ''}
+  return html`${tools && tools.length > 0 ? html`<details class="tools"><summary>${tools.length} tool${tools.length === 1 ? '' : 's'} offered</summary><p>${tools.join(', ')}</p></details>` : ''}
 <div class="conversation">${turns.map(turnView)}</div>`;
 }
 
