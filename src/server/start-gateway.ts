@@ -56,8 +56,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     traceStats: () => traces.stats(),
     providerUp: () => Object.fromEntries([...store.current.providers.keys()].map((name) => [name, health.snapshot()[name]?.state !== 'down'])),
   });
-  const telemetry = new OtelExport({ registry: metrics.registry, logger, providerAddress: (name) => providerAddress(store.current, name) });
-  telemetry.configure(snapshot.otel);
+  const telemetry = new OtelExport({ registry: metrics.registry, logger });
+  telemetry.configure(snapshot);
   const live = new LiveStats();
   /**
    * One place finishes a request, everyone listens: the trace writer, OpenTelemetry and the
@@ -109,7 +109,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   store.onReloadResult((result) => metrics.recordReload(result));
   store.onSwap((next) => {
     traces.reconfigure(next.traces);
-    telemetry.configure(next.otel);
+    telemetry.configure(next);
     pool.retainOnly(new Set(next.providers.keys()));
     if (next.server.port !== snapshot.server.port || next.server.host !== snapshot.server.host) {
       logger.log('warn', 'server.host and server.port changes take effect on restart', { host: next.server.host, port: next.server.port });
@@ -143,12 +143,4 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     return stopping;
   };
   return { app, state, traces, telemetry, address, stop };
-}
-
-/** Host and port of a provider's base URL, for `server.address` on OpenTelemetry attempt spans. */
-function providerAddress(snapshot: ConfigSnapshot, name: string): { address: string; port: number } | undefined {
-  const baseUrl = snapshot.providers.get(name)?.baseUrl;
-  if (!baseUrl) return undefined;
-  const url = new URL(baseUrl);
-  return { address: url.hostname, port: url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port) };
 }

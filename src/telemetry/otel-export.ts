@@ -1,52 +1,52 @@
 import { createRequire } from 'node:module';
-import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { Worker } from 'node:worker_threads';
 import { Counter, type Registry } from 'prom-client';
-import type { ResolvedOtel } from '../config/snapshot.js';
+import type { ConfigSnapshot, ResolvedOtel } from '../config/snapshot.js';
 import type { Logger } from '../log/logger.js';
+import { RawJson } from '../traces/raw-json.js';
 import type { TraceRecord } from '../traces/trace-record.js';
-import { requestSpans, type ProviderAddress, type SpanPlan } from './request-spans.js';
+import type { ExportedRecord, FromWorker, ProviderAddresses, ToWorker } from './worker-messages.js';
 
 export interface OtelExportOptions {
   registry: Registry;
   logger: Logger;
-  providerAddress: ProviderAddress;
-  /** Milliseconds an export request may take before it counts as failed. Default 10 s. */
-  exportTimeoutMs?: number;
-  /** Milliseconds spans wait to be batched. Default 1 s. */
-  batchDelayMs?: number;
 }
 
 /** Switchboard's own version, the spans' `service.version` (package.json sits two folders up from src/telemetry and dist/telemetry alike). */
 const serviceVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-/** One configured pipeline: SDK provider, batch processor, exporter. Replaced whole when the settings change. */
-interface Pipeline {
-  settings: ResolvedOtel;
-  key: string;
-  provider: BasicTracerProvider;
-  tracer: Tracer;
-  /** Spans handed to the processor and not yet taken by the exporter. */
-  queued: number;
-}
+/**
+ * The worker runs compiled JavaScript: from dist/ it sits next to this file; when this file runs as
+ * TypeScript (the tests load src/), the build in dist/ serves (`npm test` builds first).
+ */
+const workerUrl = new URL(import.meta.url.endsWith('.ts') ? '../../dist/telemetry/export-worker.js' : './export-worker.js', import.meta.url);
+
+/** Records are handed to the worker in batches: one message per this many, or per `flushMs`. */
+const batchRecords = 64;
+const flushMs = 100;
 
 /**
  * OpenTelemetry export of finished requests: one span per request and one
- * child span per upstream attempt, sent over OTLP/HTTP (JSON) by the SDK's
- * BatchSpanProcessor. It listens to the same finished-request record as the
- * trace writer, after the client got its answer, and nothing it does can
- * reach a request: the queue is bounded (`max_queue_size`; spans past it are
- * dropped and counted), export runs in the background, a failing collector
- * is logged once (and once more when it recovers).
+ * child span per upstream attempt, over OTLP/HTTP (JSON). It listens to the
+ * same finished-request record as the trace writer, after the client got its
+ * answer, and nothing it does can reach a request: records go in batches to
+ * a worker thread that makes, batches and sends the spans; the spans not yet
+ * taken by the exporter are bounded by `max_queue_size` (past it a request's
+ * spans are dropped and counted, never waited for); a failing collector is
+ * logged once, and once more when it works again.
  */
 export class OtelExport {
   readonly #options: OtelExportOptions;
-  #pipeline: Pipeline | undefined;
+  #worker: Worker | undefined;
+  #settings: ResolvedOtel | undefined;
+  #settingsKey = '';
+  #addressesKey = '';
+  #pending: ExportedRecord[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  /** Spans handed over (or pending) and not yet taken by the exporter. */
+  #queued = 0;
   #failing = false;
+  #stopped: (() => void) | undefined;
   readonly #dropped: Counter;
   readonly #exported: Counter;
   readonly #failed: Counter;
@@ -61,109 +61,139 @@ export class OtelExport {
 
   /** Whether listeners should hand over records with their bodies (content capture is on). */
   get wantsBodies(): boolean {
-    return this.#pipeline?.settings.captureContent ?? false;
+    return this.#settings?.captureContent ?? false;
   }
 
-  /** Applies the `otel` settings (at start and on every reload): a change replaces the pipeline, and the old one flushes in the background. */
-  configure(settings: ResolvedOtel | undefined): void {
+  /** Applies the config's `otel` settings, at start and after every reload: export starts, changes (the old exporter flushes in the background) or stops. */
+  configure(snapshot: ConfigSnapshot): void {
+    const settings = snapshot.otel;
     const key = settings === undefined ? '' : JSON.stringify(settings);
-    if ((this.#pipeline?.key ?? '') === key) return;
-    const previous = this.#pipeline;
-    this.#pipeline = settings === undefined ? undefined : this.#start(settings, key);
+    const addresses = providerAddresses(snapshot);
+    const addressesKey = JSON.stringify(addresses);
+    if (key === this.#settingsKey) {
+      if (addressesKey !== this.#addressesKey) this.#post({ type: 'addresses', addresses });
+      this.#addressesKey = addressesKey;
+      return;
+    }
+    this.#settingsKey = key;
+    this.#addressesKey = addressesKey;
+    this.#settings = settings;
     this.#failing = false;
-    if (previous) void this.#stop(previous);
     this.#options.logger.log('info', settings ? 'OpenTelemetry export on' : 'OpenTelemetry export off', settings ? { url: settings.tracesUrl, capture_content: settings.captureContent } : {});
+    if (!settings) {
+      void this.shutdown();
+      return;
+    }
+    this.#worker ??= this.#startWorker();
+    this.#post({ type: 'configure', settings, addresses, serviceVersion });
   }
 
   /** Exports one finished request. Never throws, never waits. */
   record(record: TraceRecord): void {
-    const pipeline = this.#pipeline;
-    if (!pipeline) return;
-    const spans = requestSpans(record, { captureContent: pipeline.settings.captureContent, providerAddress: this.#options.providerAddress });
-    const count = 1 + spans.attempts.length;
-    if (pipeline.queued + count > pipeline.settings.maxQueueSize) {
-      this.#dropped.inc(count);
+    const settings = this.#settings;
+    if (!settings || !this.#worker) return;
+    const spans = 1 + (record.attempts?.length ?? 0);
+    if (this.#queued + spans > settings.maxQueueSize) {
+      this.#dropped.inc(spans);
       return;
     }
-    pipeline.queued += count;
-    const parent = startSpan(pipeline.tracer, spans.request);
-    const parentContext = trace.setSpan(context.active(), parent);
-    for (const attempt of spans.attempts) endSpan(startSpan(pipeline.tracer, attempt, parentContext), attempt);
-    endSpan(parent, spans.request);
+    this.#queued += spans;
+    this.#pending.push(exported(record, settings.captureContent));
+    if (this.#pending.length >= batchRecords) this.#flush();
+    else this.#timer ??= setTimeout(() => this.#flush(), flushMs).unref();
   }
 
-  /** Sends what is queued, waiting at most `timeoutMs` (a collector that is down must not hold up a shutdown). */
+  /** Sends what is queued, waiting at most `timeoutMs` (a collector that is down must not hold up a shutdown), and stops the worker. */
   async shutdown(timeoutMs = 2000): Promise<void> {
-    const pipeline = this.#pipeline;
-    this.#pipeline = undefined;
-    if (pipeline) await this.#stop(pipeline, timeoutMs);
-  }
-
-  #start(settings: ResolvedOtel, key: string): Pipeline {
-    const exporter = new OTLPTraceExporter({ url: settings.tracesUrl, headers: { ...settings.headers }, timeoutMillis: this.#options.exportTimeoutMs ?? 10_000 });
-    const pipeline = { settings, key, queued: 0 } as Pipeline;
-    const processor = new BatchSpanProcessor(this.#watch(exporter, pipeline), {
-      // The gate in record() keeps the processor's own queue below this; it never drops silently.
-      maxQueueSize: settings.maxQueueSize,
-      maxExportBatchSize: Math.min(512, settings.maxQueueSize),
-      scheduledDelayMillis: this.#options.batchDelayMs ?? 1000,
-      exportTimeoutMillis: (this.#options.exportTimeoutMs ?? 10_000) + 1000,
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#flush();
+    // From here a new configure() starts a new worker; this one only finishes sending.
+    this.#worker = undefined;
+    this.#settings = undefined;
+    this.#settingsKey = '';
+    this.#queued = 0;
+    const stopped = new Promise<void>((resolve) => {
+      this.#stopped = resolve;
+      setTimeout(resolve, timeoutMs + 500).unref();
     });
-    pipeline.provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName, [ATTR_SERVICE_VERSION]: serviceVersion }),
-      spanProcessors: [processor],
-      // Captured prompts can be hundreds of KiB; a collector refuses requests past a few MiB.
-      spanLimits: { attributeValueLengthLimit: 128 * 1024 },
+    worker.postMessage({ type: 'shutdown', timeoutMs } satisfies ToWorker);
+    await stopped;
+    await worker.terminate();
+  }
+
+  #startWorker(): Worker {
+    const worker = new Worker(workerUrl);
+    // The gateway's own shutdown stops it; it never keeps the process alive by itself.
+    worker.unref();
+    worker.on('message', (message: FromWorker) => this.#hear(message));
+    worker.on('error', (error) => {
+      this.#options.logger.log('error', 'OpenTelemetry export worker failed; export is off until the next reload', { error: error.message });
+      this.#worker = undefined;
+      this.#settings = undefined;
+      this.#settingsKey = '';
     });
-    pipeline.tracer = pipeline.provider.getTracer('switchboard', serviceVersion);
-    return pipeline;
+    return worker;
   }
 
-  /** The exporter, counted: spans leave the queue when the processor hands them over, and each batch's result is tallied and logged on a change. */
-  #watch(exporter: SpanExporter, pipeline: Pipeline): SpanExporter {
-    return {
-      export: (spans: ReadableSpan[], done: (result: ExportResult) => void) => {
-        pipeline.queued -= spans.length;
-        exporter.export(spans, (result) => {
-          this.#tally(spans.length, result, pipeline.settings.tracesUrl);
-          done(result);
-        });
-      },
-      shutdown: () => exporter.shutdown(),
-      forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
-    };
-  }
-
-  #tally(spans: number, result: ExportResult, url: string): void {
-    if (result.code === ExportResultCode.SUCCESS) {
-      this.#exported.inc(spans);
-      if (this.#failing) this.#options.logger.log('info', 'OpenTelemetry export works again', { url });
-      this.#failing = false;
-      return;
+  #hear(message: FromWorker): void {
+    switch (message.type) {
+      case 'taken':
+        this.#queued = Math.max(0, this.#queued - message.spans);
+        return;
+      case 'result':
+        if (message.ok) {
+          this.#exported.inc(message.spans);
+          if (this.#failing) this.#options.logger.log('info', 'OpenTelemetry export works again', { url: message.url });
+          this.#failing = false;
+          return;
+        }
+        this.#failed.inc(message.spans);
+        if (!this.#failing) {
+          this.#options.logger.log('warn', 'OpenTelemetry export failing; requests are not affected, spans are dropped until the collector answers', { url: message.url, error: message.error ?? 'unknown' });
+        }
+        this.#failing = true;
+        return;
+      case 'stopped':
+        this.#stopped?.();
+        return;
+      default: {
+        const unhandled: never = message;
+        return unhandled;
+      }
     }
-    this.#failed.inc(spans);
-    if (!this.#failing) {
-      this.#options.logger.log('warn', 'OpenTelemetry export failing; requests are not affected, spans are dropped until the collector answers', { url, error: result.error?.message ?? 'unknown' });
-    }
-    this.#failing = true;
   }
 
-  async #stop(pipeline: Pipeline, timeoutMs = 2000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-      timer.unref();
-    });
-    await Promise.race([pipeline.provider.shutdown().catch(() => undefined), deadline]);
-    clearTimeout(timer);
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    this.#post({ type: 'records', records: this.#pending });
+    this.#pending = [];
+  }
+
+  #post(message: ToWorker): void {
+    this.#worker?.postMessage(message);
   }
 }
 
-function startSpan(tracer: Tracer, plan: SpanPlan, parent = context.active()): Span {
-  return tracer.startSpan(plan.name, { kind: plan.kind === 'server' ? SpanKind.SERVER : SpanKind.CLIENT, startTime: plan.start, attributes: plan.attributes }, parent);
+/** The record for the worker: bodies as JSON text, and only when content is captured. */
+function exported(record: TraceRecord, withBodies: boolean): ExportedRecord {
+  const { request, response, ...metadata } = record;
+  if (!withBodies) return metadata;
+  const text = (body: unknown): string | undefined => (body === undefined || body === null ? undefined : body instanceof RawJson ? body.text : JSON.stringify(body));
+  const requestJson = text(request);
+  const responseJson = text(response);
+  return { ...metadata, ...(requestJson !== undefined && { requestJson }), ...(responseJson !== undefined && { responseJson }) };
 }
 
-function endSpan(span: Span, plan: SpanPlan): void {
-  if (plan.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: plan.error });
-  span.end(plan.end);
+/** Host and port of each provider's base URL, for `server.address` on attempt spans. */
+function providerAddresses(snapshot: ConfigSnapshot): ProviderAddresses {
+  const addresses: ProviderAddresses = {};
+  for (const provider of snapshot.providers.values()) {
+    if (!provider.baseUrl) continue;
+    const url = new URL(provider.baseUrl);
+    addresses[provider.name] = { address: url.hostname, port: url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port) };
+  }
+  return addresses;
 }

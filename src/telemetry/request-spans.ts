@@ -36,33 +36,34 @@ export function requestSpans(record: TraceRecord, options: { captureContent: boo
   const start = Date.parse(record.ts);
   const end = start + record.duration_ms;
   const extra = record as TraceRecord & { agent?: unknown; cost?: unknown };
-  const attributes: Attributes = {
-    'gen_ai.operation.name': 'chat',
-    ...defined('gen_ai.provider.name', record.provider),
-    // The name before gen_ai.provider.name, still what many backends group by.
-    ...defined('gen_ai.system', record.provider),
-    ...defined('gen_ai.request.model', record.model),
-    ...defined('gen_ai.response.model', record.upstream_model),
-    ...defined('gen_ai.request.max_tokens', record.max_tokens),
-    ...defined('gen_ai.conversation.id', record.session),
-    ...defined('gen_ai.agent.id', typeof extra.agent === 'string' ? extra.agent : null),
-    ...usageAttributes(record),
-    ...(record.stop_reason === null ? {} : { 'gen_ai.response.finish_reasons': [record.stop_reason] }),
-    'http.request.method': 'POST',
-    'http.response.status_code': record.status,
-    'url.path': record.inbound.path,
-    ...defined('error.type', record.error?.code),
-    'switchboard.request_id': record.id,
-    ...defined('switchboard.key', record.key),
-    ...defined('switchboard.profile', record.profile),
-    ...(record.rule ? { 'switchboard.rule': record.rule.match, 'switchboard.rule_index': String(record.rule.index) } : {}),
-    'switchboard.config_version': record.config,
-    'switchboard.inbound_format': record.inbound.format,
-    'switchboard.stream': record.stream,
-    ...defined('switchboard.ttft_ms', record.ttft_ms),
-    ...defined('switchboard.cost_usd', costUsd(extra.cost)),
-    ...(options.captureContent ? contentAttributes(record) : {}),
-  };
+  const attributes: Attributes = { 'gen_ai.operation.name': 'chat' };
+  put(attributes, 'gen_ai.provider.name', record.provider);
+  // The name before gen_ai.provider.name, still what many backends group by.
+  put(attributes, 'gen_ai.system', record.provider);
+  put(attributes, 'gen_ai.request.model', record.model);
+  put(attributes, 'gen_ai.response.model', record.upstream_model);
+  put(attributes, 'gen_ai.request.max_tokens', record.max_tokens);
+  put(attributes, 'gen_ai.conversation.id', record.session);
+  put(attributes, 'gen_ai.agent.id', typeof extra.agent === 'string' ? extra.agent : null);
+  putUsage(attributes, record);
+  if (record.stop_reason !== null) attributes['gen_ai.response.finish_reasons'] = [record.stop_reason];
+  attributes['http.request.method'] = 'POST';
+  attributes['http.response.status_code'] = record.status;
+  attributes['url.path'] = record.inbound.path;
+  put(attributes, 'error.type', record.error?.code);
+  attributes['switchboard.request_id'] = record.id;
+  put(attributes, 'switchboard.key', record.key);
+  put(attributes, 'switchboard.profile', record.profile);
+  if (record.rule) {
+    attributes['switchboard.rule'] = record.rule.match;
+    attributes['switchboard.rule_index'] = String(record.rule.index);
+  }
+  attributes['switchboard.config_version'] = record.config;
+  attributes['switchboard.inbound_format'] = record.inbound.format;
+  attributes['switchboard.stream'] = record.stream;
+  put(attributes, 'switchboard.ttft_ms', record.ttft_ms);
+  put(attributes, 'switchboard.cost_usd', costUsd(extra.cost));
+  if (options.captureContent) Object.assign(attributes, contentAttributes(record));
   const failure = failureOf(record);
   const request: SpanPlan = { name: spanName(record.model), kind: 'server', start, end, attributes, ...(failure && { error: failure }) };
   return { request, attempts: attemptSpans(record, end, options.providerAddress) };
@@ -70,51 +71,42 @@ export function requestSpans(record: TraceRecord, options: { captureContent: boo
 
 function attemptSpans(record: TraceRecord, end: number, providerAddress: ProviderAddress): SpanPlan[] {
   const attempts: TraceAttempt[] = record.attempts ?? [];
-  const plans: SpanPlan[] = [];
+  const plans: SpanPlan[] = new Array<SpanPlan>(attempts.length);
   let attemptEnd = end;
   for (let index = attempts.length - 1; index >= 0; index--) {
     const attempt = attempts[index]!;
     const slash = attempt.target.indexOf('/');
     const provider = attempt.target.slice(0, slash);
     const model = attempt.target.slice(slash + 1);
-    const answered = index === attempts.length - 1 && attempt.error === null;
+    const attributes: Attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': provider, 'gen_ai.system': provider, 'gen_ai.request.model': model };
+    if (index === attempts.length - 1 && attempt.error === null) {
+      put(attributes, 'gen_ai.response.model', record.upstream_model);
+      putUsage(attributes, record);
+    }
+    put(attributes, 'http.response.status_code', attempt.status);
+    if (attempt.error !== null) attributes['error.type'] = attempt.error.split(':')[0]!;
     const server = providerAddress(provider);
-    const errorCode = attempt.error === null ? undefined : attempt.error.split(':')[0]!;
-    plans.unshift({
-      name: spanName(model),
-      kind: 'client',
-      start: attemptEnd - attempt.duration_ms,
-      end: attemptEnd,
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': provider,
-        'gen_ai.system': provider,
-        'gen_ai.request.model': model,
-        ...(answered ? { ...defined('gen_ai.response.model', record.upstream_model), ...usageAttributes(record) } : {}),
-        ...defined('http.response.status_code', attempt.status),
-        ...defined('error.type', errorCode),
-        ...(server ? { 'server.address': server.address, 'server.port': server.port } : {}),
-        'switchboard.attempt': index,
-        'switchboard.target': attempt.target,
-        ...(attempt.error?.startsWith('skipped') ? { 'switchboard.skipped': true } : {}),
-      },
-      ...(attempt.error !== null && { error: attempt.error }),
-    });
+    if (server) {
+      attributes['server.address'] = server.address;
+      attributes['server.port'] = server.port;
+    }
+    attributes['switchboard.attempt'] = index;
+    attributes['switchboard.target'] = attempt.target;
+    if (attempt.error?.startsWith('skipped')) attributes['switchboard.skipped'] = true;
+    plans[index] = { name: spanName(model), kind: 'client', start: attemptEnd - attempt.duration_ms, end: attemptEnd, attributes, ...(attempt.error !== null && { error: attempt.error }) };
     attemptEnd -= attempt.duration_ms;
   }
   return plans;
 }
 
-function usageAttributes(record: TraceRecord): Attributes {
+function putUsage(attributes: Attributes, record: TraceRecord): void {
   const usage = record.usage;
-  if (!usage) return {};
-  return {
-    'gen_ai.usage.input_tokens': usage.input,
-    'gen_ai.usage.output_tokens': usage.output,
-    ...(usage.cache_read ? { 'gen_ai.usage.cache_read.input_tokens': usage.cache_read } : {}),
-    ...(usage.cache_write ? { 'gen_ai.usage.cache_creation.input_tokens': usage.cache_write } : {}),
-    ...(usage.reasoning ? { 'gen_ai.usage.reasoning.output_tokens': usage.reasoning } : {}),
-  };
+  if (!usage) return;
+  attributes['gen_ai.usage.input_tokens'] = usage.input;
+  attributes['gen_ai.usage.output_tokens'] = usage.output;
+  if (usage.cache_read) attributes['gen_ai.usage.cache_read.input_tokens'] = usage.cache_read;
+  if (usage.cache_write) attributes['gen_ai.usage.cache_creation.input_tokens'] = usage.cache_write;
+  if (usage.reasoning) attributes['gen_ai.usage.reasoning.output_tokens'] = usage.reasoning;
 }
 
 /** `{operation} {model}`, as the conventions name inference spans. */
@@ -140,6 +132,7 @@ function costUsd(cost: unknown): number | null {
   return null;
 }
 
-function defined(name: string, value: string | number | boolean | null | undefined): Attributes {
-  return value === null || value === undefined ? {} : { [name]: value };
+/** Sets an attribute unless the value is null or absent (OpenTelemetry has no null). */
+function put(attributes: Attributes, name: string, value: string | number | boolean | null | undefined): void {
+  if (value !== null && value !== undefined) attributes[name] = value;
 }

@@ -2,12 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { Logger } from '../../src/log/logger.js';
 import type { TraceRecord } from '../../src/traces/trace-record.js';
 import { OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
 import { startConsoleGateway, testSecrets, type ConsoleGateway } from '../console/console-test-kit.js';
+import { ensureBuilt } from '../traces/build-dist.js';
 
 /** A logger that keeps every line and lets a test wait for one. */
 function recordingLogger(): Logger & { lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }>; waitFor(message: string): Promise<void> } {
@@ -25,6 +26,9 @@ function recordingLogger(): Logger & { lines: Array<{ level: string; message: st
     },
   };
 }
+
+// The export worker runs the compiled dist/telemetry/export-worker.js.
+beforeAll(ensureBuilt, 180_000);
 
 let target: ConsoleGateway | undefined;
 let receiver: OtlpReceiver | undefined;
