@@ -150,14 +150,14 @@ async function folderBytes(/** @type {string} */ dir) {
  * @param {string} url
  * @param {number} pid the gateway's
  */
-async function timed(url, pid) {
+async function timed(url, pid, allowNotFound = false) {
   const cpuBefore = processUsage(pid)?.cpuSeconds ?? NaN;
   const started = performance.now();
   const response = await fetch(url, { headers: { authorization: `Bearer ${adminSecret}` } });
   const body = await response.text();
   const ms = performance.now() - started;
   const cpuMs = ((processUsage(pid)?.cpuSeconds ?? NaN) - cpuBefore) * 1000;
-  if (response.status !== 200) throw new Error(`${url}: HTTP ${response.status}: ${body.slice(0, 300)}`);
+  if (response.status !== 200 && !(allowNotFound && response.status === 404)) throw new Error(`${url}: HTTP ${response.status}: ${body.slice(0, 300)}`);
   return { ms, cpuMs, body };
 }
 
@@ -192,7 +192,7 @@ async function main() {
       ['Requests filtered by key and status', '/ui/requests?key=bob&status=error'],
       ['Requests of the last hour of traffic', `/ui/requests?since=${encodeURIComponent(new Date(generated.lastTime - 3_600_000).toISOString())}`],
       ['Sessions, all', '/ui/sessions'],
-      ['one request in a gzipped file', `/ui/requests/${generated.sampleIds[0]}`],
+      [options.metadata ? 'one request in the oldest file (outside the index: not found)' : 'one request in a gzipped file', `/ui/requests/${generated.sampleIds[0]}`],
       ['one request in traces.jsonl', `/ui/requests/${generated.sampleIds.at(-1)}`],
     ];
     const pid = /** @type {number} */ (gateway.child.pid);
@@ -200,20 +200,24 @@ async function main() {
     const rows = [];
     const measure = async (/** @type {string} */ label, /** @type {string} */ url) => {
       const views = [];
-      for (let run = 0; run < (label.startsWith('first') ? 1 : 5); run++) views.push(await timed(`${base}${url}`, pid));
+      // With --metadata the oldest (gzipped) files hold more requests than ui.index_max_requests keeps: their requests are not found.
+      for (let run = 0; run < (label.startsWith('first') ? 1 : 5); run++) views.push(await timed(`${base}${url}`, pid, options.metadata));
       rows.push([label, median(views.map((view) => view.ms)), median(views.map((view) => view.cpuMs))]);
       return views[0]?.body ?? '';
     };
     let sessionUrl = '';
+    let coverage = '';
     for (const [label, url] of pages) {
       const body = await measure(/** @type {string} */ (label), /** @type {string} */ (url));
       if (url === '/ui/sessions') sessionUrl = /href="(\/ui\/sessions\/[^"]+)"/.exec(body)?.[1] ?? '';
+      if (coverage === '') coverage = (/<p class="coverage muted">(.*?)<\/p>/s.exec(body)?.[1] ?? '').replace(/<[^>]+>/g, '');
     }
     if (sessionUrl !== '') await measure('one session’s timeline', sessionUrl);
     const usage = processUsage(pid);
     process.stdout.write(`\n## Console on ${Math.round(onDisk / 1024 ** 2)} MiB of trace files (${generated.lines.toLocaleString('en-US')} requests, ${Math.round(generated.uncompressedBytes / 1024 ** 2)} MiB uncompressed${options.metadata ? ', metadata only' : ''})\n\n`);
     process.stdout.write(`Machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, load average ${os.loadavg().map((value) => value.toFixed(1)).join(' ')}\n\n`);
     process.stdout.write(`| page | whole page arrived (ms) | gateway CPU (ms) |\n|---|--:|--:|\n${rows.map(([label, ms, cpuMs]) => `| ${label} | ${ms.toFixed(0)} | ${cpuMs.toFixed(0)} |`).join('\n')}\n\n`);
+    process.stdout.write(`Console: ${coverage}\n`);
     process.stdout.write(`Gateway RSS ${Math.round(usage?.rssMiB ?? NaN)} MiB, peak ${Math.round(usage?.peakRssMiB ?? NaN)} MiB. Medians of 5 views; the first view once.\n`);
     return 0;
   } finally {

@@ -116,7 +116,7 @@ async function main() {
     if (only.includes('memory')) await measureMemoryAndCpu(requests.small, { fake: fake.child.pid, floor: floor.child.pid, gateway: gateway.child.pid, traced: traced.child.pid }, rows, details, phase);
     if (only.includes('big-streams')) await measureBigStreams(fake.url, floor, gateway, rows, details, phase);
     if (only.includes('flood')) await measureFlood(fake.url, gateway.url, rows, details, phase);
-    if (only.includes('observability')) await measureObservability({ fakeUrl: fake.url, plain: requests.small.passthrough, work, nodeArgs, bin, services }, rows, details, phase);
+    if (only.includes('observability')) await measureObservability({ fakeUrl: fake.url, plain: requests.small.passthrough, plainPid: gateway.child.pid, work, nodeArgs, bin, services }, rows, details, phase);
 
     const peak = processUsage(gateway.child.pid);
     const floorPeak = processUsage(floor.child.pid);
@@ -304,7 +304,10 @@ async function measureTiers(tierSets, rows, details, phase) {
  * browser's live page following the SSE stream), against the same gateway
  * with both off, interleaved. Traces are off in both, so the difference is
  * the finished-request record, the live figures and the span export alone.
- * @param {{ fakeUrl: string, plain: Target, work: string, nodeArgs: string[], bin: string | undefined, services: Array<{ stop(): Promise<void> }> }} setup
+ * The throughput ratio is what the target names; on a machine busy with other
+ * work it is noisy, while CPU per request (both gateways' whole processes,
+ * the export worker thread included) is not, so both are reported.
+ * @param {{ fakeUrl: string, plain: Target, plainPid: number | undefined, work: string, nodeArgs: string[], bin: string | undefined, services: Array<{ stop(): Promise<void> }> }} setup
  * @param {Row[]} rows
  * @param {Record<string, unknown>} details
  * @param {PhaseMark} phase
@@ -329,15 +332,24 @@ async function measureObservability(setup, rows, details, phase) {
   await runClosedLoop(observedTarget, { concurrency: 4, maxRequests: plan.warmup, maxMs: 10_000 });
   /** @type {Record<string, unknown>} */
   const raw = {};
+  const cpu = { off: 0, on: 0, offRequests: 0, onRequests: 0 };
   for (const concurrency of [16, 64]) {
     phase(`console and OpenTelemetry on vs off, small passthrough, concurrency ${concurrency}`);
+    const before = { off: processUsage(setup.plainPid)?.cpuSeconds ?? NaN, on: processUsage(observed.child.pid)?.cpuSeconds ?? NaN };
     const results = await runInterleaved([setup.plain, observedTarget], { concurrency, maxRequests: plan.loadRequests, maxMs: plan.loadMs * 2, rounds: plan.rounds * 2 });
+    cpu.off += (processUsage(setup.plainPid)?.cpuSeconds ?? NaN) - before.off;
+    cpu.on += (processUsage(observed.child.pid)?.cpuSeconds ?? NaN) - before.on;
+    cpu.offRequests += results.get(setup.plain.name)?.completed ?? 0;
+    cpu.onRequests += results.get(observedTarget.name)?.completed ?? 0;
     const rps = (/** @type {string} */ name) => results.get(name)?.rps ?? NaN;
     raw[`c${concurrency}`] = Object.fromEntries([...results].map(([name, result]) => [name, { count: result.completed, errors: result.errors, firstError: result.firstError, rps: result.rps, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99) }]));
     const off = rps(setup.plain.name);
     const on = rps(observedTarget.name);
     rows.push(ratioRow(`observability.c${concurrency}.rps`, `console + OTel on, small passthrough, c${concurrency}: throughput`, 'req/s', { floor: off, gateway: on, floorKind: 'console/OTel-off ratio' }, { text: '≥ 0.95× off', pass: on >= 0.95 * off }));
   }
+  const offPer1000 = (cpu.off / cpu.offRequests) * 1000;
+  const onPer1000 = (cpu.on / cpu.onRequests) * 1000;
+  rows.push(ratioRow('observability.cpu.per1000', 'console + OTel on: gateway CPU per 1,000 small passthrough requests', 's', { floor: offPer1000, gateway: onPer1000, floorKind: 'console/OTel-off ratio' }, { text: '≤ 1.05× off', pass: onPer1000 <= 1.05 * offPer1000 }, 'whole process, export worker included'));
   watcher.abort();
   await reading;
   const sinkStats = await (await fetch(`${sink.url}/__sink/stats`)).json();

@@ -73,6 +73,11 @@ async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Promise<v
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
+  // The first page view should not wait for a large traces folder to be indexed: start when the gateway does.
+  app.addHook('onReady', async () => {
+    if (state.store.current.ui.enabled) void traces.ready(state.store.current).catch((error: unknown) => state.logger.log('warn', 'console could not index the trace files', { error: error instanceof Error ? error.message : String(error) }));
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     if (!state.store.current.ui.enabled) return reply.code(404).type('text/plain; charset=utf-8').send('The console is off: set ui.enabled: true in gateway.yaml.\n');
     reply.header('content-security-policy', contentSecurityPolicy).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY');

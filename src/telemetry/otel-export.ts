@@ -22,7 +22,7 @@ const serviceVersion = (createRequire(import.meta.url)('../../package.json') as 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? '../../dist/telemetry/export-worker.js' : './export-worker.js', import.meta.url);
 
 /** Records are handed to the worker in batches: one message per this many, or per `flushMs`. */
-const batchRecords = 64;
+const batchRecords = 256;
 const flushMs = 100;
 
 /**

@@ -43,6 +43,7 @@ const expectedMetrics = [
   'flood.upstream_requests',
   'observability.c16.rps',
   'observability.c64.rps',
+  'observability.cpu.per1000',
 ];
 
 interface ResultRow {

@@ -2,9 +2,12 @@ import { formatDuration } from '../../traces/render-trace.js';
 
 export { formatDuration };
 
+/** Made once: `toLocaleString` builds a formatter on every call. */
+const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** `1,234` */
 export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  return countFormat.format(Math.round(value));
 }
 
 /** `$0.0123`, `$12.40` */
