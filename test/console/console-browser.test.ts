@@ -46,12 +46,11 @@ async function serveTraffic(): Promise<void> {
  * parent_agent, kind, cost): a session whose subagent's requests belong under the main agent's.
  */
 async function writeAgentSession(): Promise<void> {
-  const line = (id: string, minute: number, extra: Record<string, unknown>): string =>
-    JSON.stringify({
-      ...makeRecord({ ts: `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`, id, key: 'alice', profile: 'main', session: 'session-agents', provider: 'mock', upstream_model: 'sonnet-echo', upstream_format: 'mock' }),
-      cost: { usd: 0.0123, input: 0.01, output: 0.0023, cache_read: 0, cache_write: 0 },
-      ...extra,
-    });
+  const line = (id: string, minute: number, extra: Record<string, unknown>): string => {
+    const { request, response, ...metadata } = makeRecord({ ts: `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`, id, key: 'alice', profile: 'main', session: 'session-agents', provider: 'mock', upstream_model: 'sonnet-echo', upstream_format: 'mock' });
+    // As the writer lays a line out: metadata first, the bodies last.
+    return JSON.stringify({ ...metadata, cost: { usd: 0.0123, input: 0.01, output: 0.0023, cache_read: 0, cache_write: 0 }, ...extra, request, response });
+  };
   const lines = [
     line('00000000-0000-4000-8000-000000000001', 1, { agent: null, parent_agent: null, kind: 'turn' }),
     line('00000000-0000-4000-8000-000000000002', 2, { agent: 'agent-explore', parent_agent: null, kind: 'turn' }),
