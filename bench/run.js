@@ -313,13 +313,19 @@ async function measureTiers(tierSets, rows, details, phase) {
  * @param {PhaseMark} phase
  */
 async function measureObservability(setup, rows, details, phase) {
-  phase('console and OpenTelemetry on: starting the OTLP sink and the gateway');
+  phase('console and OpenTelemetry on: starting the OTLP sink and the gateways');
   const sink = await startOtlpSink();
   setup.services.push(sink);
-  const dir = path.join(setup.work, 'observability');
-  await writeGatewayConfig(dir, { fakeUrl: setup.fakeUrl, traces: false, observability: { otelEndpoint: sink.url } });
-  const observed = await startGatewayProcess('gateway (console + OTel)', dir, { nodeArgs: setup.nodeArgs, env: providerKeyEnv, bin: setup.bin });
-  setup.services.push(observed);
+  /** @param {string} name @param {{ otelEndpoint?: string }} observability */
+  const start = async (name, observability) => {
+    const dir = path.join(setup.work, name.replace(/\W+/g, '-'));
+    await writeGatewayConfig(dir, { fakeUrl: setup.fakeUrl, traces: false, observability });
+    const started = await startGatewayProcess(name, dir, { nodeArgs: setup.nodeArgs, env: providerKeyEnv, bin: setup.bin });
+    setup.services.push(started);
+    return started;
+  };
+  const observed = await start('gateway (console + OTel)', { otelEndpoint: sink.url });
+  const consoleOnly = await start('gateway (console)', {});
   const watcher = new AbortController();
   const live = await fetch(`${observed.url}/ui/live/events`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${benchAdminSecret}` }, signal: watcher.signal });
   if (live.status !== 200 || !live.body) throw new Error(`the live stream answered ${live.status}`);
@@ -329,31 +335,38 @@ async function measureObservability(setup, rows, details, phase) {
     for await (const chunk of /** @type {AsyncIterable<Uint8Array>} */ (live.body)) liveEvents += decoder.decode(chunk).split('event: snapshot').length - 1;
   })().catch(() => undefined);
   const observedTarget = { ...setup.plain, name: 'gateway console + OTel', pool: poolFor(observed.url) };
-  await runClosedLoop(observedTarget, { concurrency: 4, maxRequests: plan.warmup, maxMs: 10_000 });
+  const consoleTarget = { ...setup.plain, name: 'gateway console only', pool: poolFor(consoleOnly.url) };
+  for (const warm of [observedTarget, consoleTarget]) await runClosedLoop(warm, { concurrency: 4, maxRequests: plan.warmup, maxMs: 10_000 });
+  const pids = { off: setup.plainPid, on: observed.child.pid, console: consoleOnly.child.pid };
   /** @type {Record<string, unknown>} */
   const raw = {};
-  const cpu = { off: 0, on: 0, offRequests: 0, onRequests: 0 };
+  const cpu = { off: 0, on: 0, console: 0 };
+  const completed = { off: 0, on: 0, console: 0 };
+  const cpuNow = () => ({ off: processUsage(pids.off)?.cpuSeconds ?? NaN, on: processUsage(pids.on)?.cpuSeconds ?? NaN, console: processUsage(pids.console)?.cpuSeconds ?? NaN });
   for (const concurrency of [16, 64]) {
     phase(`console and OpenTelemetry on vs off, small passthrough, concurrency ${concurrency}`);
-    const before = { off: processUsage(setup.plainPid)?.cpuSeconds ?? NaN, on: processUsage(observed.child.pid)?.cpuSeconds ?? NaN };
-    const results = await runInterleaved([setup.plain, observedTarget], { concurrency, maxRequests: plan.loadRequests, maxMs: plan.loadMs * 2, rounds: plan.rounds * 2 });
-    cpu.off += (processUsage(setup.plainPid)?.cpuSeconds ?? NaN) - before.off;
-    cpu.on += (processUsage(observed.child.pid)?.cpuSeconds ?? NaN) - before.on;
-    cpu.offRequests += results.get(setup.plain.name)?.completed ?? 0;
-    cpu.onRequests += results.get(observedTarget.name)?.completed ?? 0;
+    const before = cpuNow();
+    const results = await runInterleaved([setup.plain, observedTarget, consoleTarget], { concurrency, maxRequests: plan.loadRequests, maxMs: plan.loadMs * 2, rounds: plan.rounds * 2 });
+    const after = cpuNow();
+    for (const key of /** @type {const} */ (['off', 'on', 'console'])) cpu[key] += after[key] - before[key];
+    completed.off += results.get(setup.plain.name)?.completed ?? 0;
+    completed.on += results.get(observedTarget.name)?.completed ?? 0;
+    completed.console += results.get(consoleTarget.name)?.completed ?? 0;
     const rps = (/** @type {string} */ name) => results.get(name)?.rps ?? NaN;
     raw[`c${concurrency}`] = Object.fromEntries([...results].map(([name, result]) => [name, { count: result.completed, errors: result.errors, firstError: result.firstError, rps: result.rps, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99) }]));
     const off = rps(setup.plain.name);
     const on = rps(observedTarget.name);
     rows.push(ratioRow(`observability.c${concurrency}.rps`, `console + OTel on, small passthrough, c${concurrency}: throughput`, 'req/s', { floor: off, gateway: on, floorKind: 'console/OTel-off ratio' }, { text: '≥ 0.95× off', pass: on >= 0.95 * off }));
   }
-  const offPer1000 = (cpu.off / cpu.offRequests) * 1000;
-  const onPer1000 = (cpu.on / cpu.onRequests) * 1000;
-  rows.push(ratioRow('observability.cpu.per1000', 'console + OTel on: gateway CPU per 1,000 small passthrough requests', 's', { floor: offPer1000, gateway: onPer1000, floorKind: 'console/OTel-off ratio' }, { text: '≤ 1.05× off', pass: onPer1000 <= 1.05 * offPer1000 }, 'whole process, export worker included'));
+  const per1000 = (/** @type {'off' | 'on' | 'console'} */ key) => (cpu[key] / completed[key]) * 1000;
+  rows.push(
+    ratioRow('observability.cpu.per1000', 'console + OTel on: gateway CPU per 1,000 small passthrough requests', 's', { floor: per1000('off'), gateway: per1000('on'), floorKind: 'console/OTel-off ratio' }, { text: '≤ 1.05× off', pass: per1000('on') <= 1.05 * per1000('off') }, 'whole process, export worker included'),
+    ratioRow('observability.console.cpu.per1000', 'console on (no OTel): gateway CPU per 1,000 small passthrough requests', 's', { floor: per1000('off'), gateway: per1000('console'), floorKind: 'console-off ratio' }, { text: '≤ 1.05× off', pass: per1000('console') <= 1.05 * per1000('off') }),
+  );
   watcher.abort();
   await reading;
   const sinkStats = await (await fetch(`${sink.url}/__sink/stats`)).json();
-  details.observability = { ...raw, sink: sinkStats, liveEvents };
+  details.observability = { ...raw, cpuSeconds: cpu, completed, sink: sinkStats, liveEvents };
 }
 
 /**

@@ -25,7 +25,7 @@ export const providerKeyEnv = { SWITCHBOARD_BENCH_PROVIDER_KEY: 'fake-provider-k
 /**
  * Writes gateway.yaml and profiles/bench.yaml into `dir`.
  * @param {string} dir
- * @param {{ fakeUrl: string, traces: false | { dir: string }, observability?: { otelEndpoint: string } }} options `observability`: the web console on and OpenTelemetry export to this endpoint
+ * @param {{ fakeUrl: string, traces: false | { dir: string }, observability?: { otelEndpoint?: string } }} options `observability`: the web console on, and OpenTelemetry export to `otelEndpoint` when given
  */
 export async function writeGatewayConfig(dir, options) {
   const retry = { max_retries: 0 };
@@ -40,7 +40,8 @@ export async function writeGatewayConfig(dir, options) {
       ...(options.observability && { admin: { sha256: createHash('sha256').update(benchAdminSecret).digest('hex'), profile: 'bench', role: 'admin' } }),
     },
     traces: options.traces === false ? { enabled: false } : { enabled: true, dir: options.traces.dir, capture: 'full', rotate_every: 'never' },
-    ...(options.observability && { ui: { enabled: true }, otel: { endpoint: options.observability.otelEndpoint } }),
+    ...(options.observability && { ui: { enabled: true } }),
+    ...(options.observability?.otelEndpoint !== undefined && { otel: { endpoint: options.observability.otelEndpoint } }),
   };
   const profile = {
     description: 'Benchmark routes: one passthrough, one translated.',

@@ -44,6 +44,7 @@ const expectedMetrics = [
   'observability.c16.rps',
   'observability.c64.rps',
   'observability.cpu.per1000',
+  'observability.console.cpu.per1000',
 ];
 
 interface ResultRow {
