@@ -16,7 +16,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json
+COPY scripts/copy-console-assets.js ./scripts/
+# tsc, then the web console's static assets next to the compiled console.
+RUN npm run build
 
 FROM node:${NODE_VERSION}-alpine AS runtime
 # git only names the commit being served (`x-switchboard-config: <hash>@<commit>`); without it the version is the content hash alone.

@@ -9,7 +9,7 @@
  * Usage: node bench/run.js [--quick] [--out FILE] [--only PHASES] [--cpu-prof] [--strict]
  *   --quick        a few requests per measurement (a smoke run; numbers mean nothing)
  *   --out FILE     where to write the JSON (default bench/results/bench-<time>.json)
- *   --only PHASES  comma-separated subset of: small, sizes, streams, memory, big-streams, flood, pool, limits
+ *   --only PHASES  comma-separated subset of: small, sizes, streams, memory, big-streams, flood, pool, limits, observability
  *   --cpu-prof     run the gateways under --cpu-prof; profiles go next to the JSON
  *   --gateway-bin FILE  another build's bin/switchboard.js (before/after comparisons; default this repo's)
  *   --strict       exit 1 when a target is missed
@@ -21,8 +21,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closePools, poolFor, runClosedLoop, runInterleaved, runStreams } from './lib/drive.js';
 import { anthropicBody, tiers } from './lib/bodies.js';
-import { benchSecret, models, providerKeyEnv, writeGatewayConfig } from './lib/gateway-config.js';
-import { processUsage, repoRoot, resetPeakRss, startFakeProvider, startFloorProxy, startGatewayProcess } from './lib/processes.js';
+import { benchAdminSecret, benchSecret, models, providerKeyEnv, writeGatewayConfig } from './lib/gateway-config.js';
+import { processUsage, repoRoot, resetPeakRss, startFakeProvider, startFloorProxy, startGatewayProcess, startOtlpSink } from './lib/processes.js';
 import { startRedisServer } from './lib/redis.js';
 import { describeMachine, latencyRow, machineLoad, markdownTable, ratioRow } from './lib/report.js';
 import { percentile } from './lib/stats.js';
@@ -44,11 +44,11 @@ const { values: options } = parseArgs({
 });
 
 if (options.help) {
-  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood,pool,limits] [--cpu-prof] [--gateway-bin FILE] [--strict]\nSee docs/performance.md.\n');
+  process.stdout.write('Usage: node bench/run.js [--quick] [--out FILE] [--only small,sizes,streams,memory,big-streams,flood,pool,limits,observability] [--cpu-prof] [--gateway-bin FILE] [--strict]\nSee docs/performance.md.\n');
   process.exit(0);
 }
 
-const phases = ['small', 'sizes', 'streams', 'memory', 'big-streams', 'flood', 'pool', 'limits'];
+const phases = ['small', 'sizes', 'streams', 'memory', 'big-streams', 'flood', 'pool', 'limits', 'observability'];
 const only = options.only === undefined ? phases : options.only.split(',').map((name) => name.trim());
 const unknownPhase = only.find((name) => !phases.includes(name));
 if (unknownPhase !== undefined) {
@@ -122,6 +122,7 @@ async function main() {
     if (only.includes('flood')) await measureFlood(fake.url, gateway.url, rows, details, phase);
     if (only.includes('pool')) await measurePoolSizes(fake.url, work, { nodeArgs, bin }, services, rows, details, phase);
     if (limitServices) await measureLimitStores(requests.small.passthrough, limitServices, rows, details, phase);
+    if (only.includes('observability')) await measureObservability({ fakeUrl: fake.url, plain: requests.small.passthrough, plainPid: gateway.child.pid, work, nodeArgs, bin, services }, rows, details, phase);
 
     const peak = processUsage(gateway.child.pid);
     const floorPeak = processUsage(floor.child.pid);
@@ -408,6 +409,77 @@ async function measureTiers(tierSets, rows, details, phase) {
     );
   }
   details.tiers = raw;
+}
+
+/**
+ * What the web console and OpenTelemetry export cost: small passthrough
+ * requests through a gateway with both on (spans exported to a local sink, a
+ * browser's live page following the SSE stream), against the same gateway
+ * with both off, interleaved. Traces are off in both, so the difference is
+ * the finished-request record, the live figures and the span export alone.
+ * The throughput ratio is what the target names; on a machine busy with other
+ * work it is noisy, while CPU per request (both gateways' whole processes,
+ * the export worker thread included) is not, so both are reported.
+ * @param {{ fakeUrl: string, plain: Target, plainPid: number | undefined, work: string, nodeArgs: string[], bin: string | undefined, services: Array<{ stop(): Promise<void> }> }} setup
+ * @param {Row[]} rows
+ * @param {Record<string, unknown>} details
+ * @param {PhaseMark} phase
+ */
+async function measureObservability(setup, rows, details, phase) {
+  phase('console and OpenTelemetry on: starting the OTLP sink and the gateways');
+  const sink = await startOtlpSink();
+  setup.services.push(sink);
+  /** @param {string} name @param {{ otelEndpoint?: string }} observability */
+  const start = async (name, observability) => {
+    const dir = path.join(setup.work, name.replace(/\W+/g, '-'));
+    await writeGatewayConfig(dir, { fakeUrl: setup.fakeUrl, traces: false, observability });
+    const started = await startGatewayProcess(name, dir, { nodeArgs: setup.nodeArgs, env: providerKeyEnv, bin: setup.bin });
+    setup.services.push(started);
+    return started;
+  };
+  const observed = await start('gateway (console + OTel)', { otelEndpoint: sink.url });
+  const consoleOnly = await start('gateway (console)', {});
+  const watcher = new AbortController();
+  const live = await fetch(`${observed.url}/ui/live/events`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${benchAdminSecret}` }, signal: watcher.signal });
+  if (live.status !== 200 || !live.body) throw new Error(`the live stream answered ${live.status}`);
+  let liveEvents = 0;
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of /** @type {AsyncIterable<Uint8Array>} */ (live.body)) liveEvents += decoder.decode(chunk).split('event: snapshot').length - 1;
+  })().catch(() => undefined);
+  const observedTarget = { ...setup.plain, name: 'gateway console + OTel', pool: poolFor(observed.url) };
+  const consoleTarget = { ...setup.plain, name: 'gateway console only', pool: poolFor(consoleOnly.url) };
+  for (const warm of [observedTarget, consoleTarget]) await runClosedLoop(warm, { concurrency: 4, maxRequests: plan.warmup, maxMs: 10_000 });
+  const pids = { off: setup.plainPid, on: observed.child.pid, console: consoleOnly.child.pid };
+  /** @type {Record<string, unknown>} */
+  const raw = {};
+  const cpu = { off: 0, on: 0, console: 0 };
+  const completed = { off: 0, on: 0, console: 0 };
+  const cpuNow = () => ({ off: processUsage(pids.off)?.cpuSeconds ?? NaN, on: processUsage(pids.on)?.cpuSeconds ?? NaN, console: processUsage(pids.console)?.cpuSeconds ?? NaN });
+  for (const concurrency of [16, 64]) {
+    phase(`console and OpenTelemetry on vs off, small passthrough, concurrency ${concurrency}`);
+    const before = cpuNow();
+    const results = await runInterleaved([setup.plain, observedTarget, consoleTarget], { concurrency, maxRequests: plan.loadRequests, maxMs: plan.loadMs * 2, rounds: plan.rounds * 2 });
+    const after = cpuNow();
+    for (const key of /** @type {const} */ (['off', 'on', 'console'])) cpu[key] += after[key] - before[key];
+    completed.off += results.get(setup.plain.name)?.completed ?? 0;
+    completed.on += results.get(observedTarget.name)?.completed ?? 0;
+    completed.console += results.get(consoleTarget.name)?.completed ?? 0;
+    const rps = (/** @type {string} */ name) => results.get(name)?.rps ?? NaN;
+    raw[`c${concurrency}`] = Object.fromEntries([...results].map(([name, result]) => [name, { count: result.completed, errors: result.errors, firstError: result.firstError, rps: result.rps, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99) }]));
+    const off = rps(setup.plain.name);
+    const on = rps(observedTarget.name);
+    rows.push(ratioRow(`observability.c${concurrency}.rps`, `console + OTel on, small passthrough, c${concurrency}: throughput`, 'req/s', { floor: off, gateway: on, floorKind: 'console/OTel-off ratio' }, { text: '≥ 0.95× off', pass: on >= 0.95 * off }));
+  }
+  const per1000 = (/** @type {'off' | 'on' | 'console'} */ key) => (cpu[key] / completed[key]) * 1000;
+  rows.push(
+    ratioRow('observability.cpu.per1000', 'console + OTel on: gateway CPU per 1,000 small passthrough requests', 's', { floor: per1000('off'), gateway: per1000('on'), floorKind: 'console/OTel-off ratio' }, { text: '≤ 1.05× off', pass: per1000('on') <= 1.05 * per1000('off') }, 'whole process, export worker included'),
+    ratioRow('observability.console.cpu.per1000', 'console on (no OTel): gateway CPU per 1,000 small passthrough requests', 's', { floor: per1000('off'), gateway: per1000('console'), floorKind: 'console-off ratio' }, { text: '≤ 1.05× off', pass: per1000('console') <= 1.05 * per1000('off') }),
+  );
+  watcher.abort();
+  await reading;
+  const sinkStats = await (await fetch(`${sink.url}/__sink/stats`)).json();
+  details.observability = { ...raw, cpuSeconds: cpu, completed, sink: sinkStats, liveEvents };
 }
 
 /**

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 
 export const benchSecret = 'sb-bench-0123456789abcdef0123456789abcdef';
+/** An admin key, for the console's live stream in the observability phase. */
+export const benchAdminSecret = 'sb-bench-admin-0123456789abcdef0123456789';
 /** The client model names and the upstream models their rules route to. */
 export const models = {
   passthrough: 'bench-passthrough',
@@ -23,9 +25,11 @@ export const providerKeyEnv = { SWITCHBOARD_BENCH_PROVIDER_KEY: 'fake-provider-k
 /**
  * Writes gateway.yaml and profiles/bench.yaml into `dir`.
  * @param {string} dir
- * @param {{ fakeUrl: string, traces: false | { dir: string }, maxConnections?: number, limits?: { store: string } }} options `maxConnections`: the providers' pool size (the gateway's default when omitted);
+ * @param {{ fakeUrl: string, traces: false | { dir: string }, maxConnections?: number, limits?: { store: string }, observability?: { otelEndpoint?: string } }} options
+ *   `maxConnections`: the providers' pool size (the gateway's default when omitted);
  *   `limits`: give the key limits and a budget that never run out, counted in this store, so every
- *   request pays the admission and settlement the limits phase measures.
+ *   request pays the admission and settlement the limits phase measures;
+ *   `observability`: the web console on, and OpenTelemetry export to `otelEndpoint` when given.
  */
 export async function writeGatewayConfig(dir, options) {
   const retry = { max_retries: 0 };
@@ -42,9 +46,12 @@ export async function writeGatewayConfig(dir, options) {
         profile: 'bench',
         ...(options.limits ? { limits: { max_concurrent: 10_000, requests_per_minute: 10_000_000 }, budget: { tokens_per_day: 1_000_000_000_000 } } : {}),
       },
+      ...(options.observability && { admin: { sha256: createHash('sha256').update(benchAdminSecret).digest('hex'), profile: 'bench', role: 'admin' } }),
     },
     ...(options.limits ? { limits: { store: options.limits.store } } : {}),
     traces: options.traces === false ? { enabled: false } : { enabled: true, dir: options.traces.dir, capture: 'full', rotate_every: 'never' },
+    ...(options.observability && { ui: { enabled: true } }),
+    ...(options.observability?.otelEndpoint !== undefined && { otel: { endpoint: options.observability.otelEndpoint } }),
   };
   const profile = {
     description: 'Benchmark routes: one passthrough, one translated.',

@@ -86,6 +86,10 @@ export function startFakeProvider() {
   return startNode('fake provider', [path.join(repoRoot, 'bench/fake-provider.js')], urlOfJsonLine);
 }
 
+export function startOtlpSink() {
+  return startNode('OTLP sink', [path.join(repoRoot, 'bench/otlp-sink.js')], urlOfJsonLine);
+}
+
 /** @param {string} upstreamUrl */
 export function startFloorProxy(upstreamUrl) {
   return startNode('floor proxy', [path.join(repoRoot, 'bench/floor-proxy.js'), upstreamUrl], urlOfJsonLine);

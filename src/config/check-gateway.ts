@@ -25,20 +25,11 @@ const credentialHeaders = /^(authorization|proxy-authorization|cookie|key)$|api-
  * references that will be empty at run time.
  */
 export function checkGateway(parsed: ParsedConfigFile, gateway: GatewayFile, profileNames: ReadonlySet<string>, options: GatewayCheckOptions): ConfigProblem[] {
-  return [...checkProviders(parsed, gateway, options), ...checkKeys(parsed, gateway, profileNames)];
+  return [...checkProviders(parsed, gateway, options), ...checkKeys(parsed, gateway, profileNames), ...checkOtel(parsed, gateway, options)];
 }
 
 function checkProviders(parsed: ParsedConfigFile, gateway: GatewayFile, options: GatewayCheckOptions): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const envProblem = (path: (string | number)[], label: string, text: string) => {
-    for (const name of envReferences(text)) {
-      if (isEnvSet(options.env, name)) continue;
-      const consequence = options.strict ? '' : '; requests to this provider will fail until it is set';
-      problems.push(
-        configProblem('CFG_ENV_UNSET', parsed.file, positionOf(parsed, path), `${label} references \${${name}}, which is not set${consequence}`, options.strict ? 'error' : 'warning'),
-      );
-    }
-  };
   for (const [name, provider] of Object.entries(gateway.providers)) {
     if (provider.format !== 'mock' && provider.base_url === undefined) {
       problems.push(configProblem('CFG_MISSING_FIELD', parsed.file, positionOf(parsed, ['providers', name], 'key'), `provider "${name}" has format "${provider.format}" and needs a base_url`));
@@ -53,23 +44,41 @@ function checkProviders(parsed: ParsedConfigFile, gateway: GatewayFile, options:
         ),
       );
     }
-    if (provider.api_key !== undefined) envProblem(['providers', name, 'api_key'], `api_key of provider "${name}"`, provider.api_key);
-    for (const [header, value] of Object.entries(provider.headers ?? {})) {
-      const path = ['providers', name, 'headers', header];
-      if (credentialHeaders.test(header) && envReferences(value).length === 0) {
-        problems.push(
-          configProblem(
-            'CFG_LITERAL_SECRET',
-            parsed.file,
-            positionOf(parsed, path),
-            `header "${header}" of provider "${name}" carries a credential and must use an \${ENV_VAR} reference, not a literal value: secrets never belong in git`,
-          ),
-        );
-      }
-      envProblem(path, `header "${header}" of provider "${name}"`, value);
-    }
+    if (provider.api_key !== undefined) problems.push(...envProblems(parsed, ['providers', name, 'api_key'], `api_key of provider "${name}"`, provider.api_key, options));
+    problems.push(...headerProblems(parsed, ['providers', name, 'headers'], `provider "${name}"`, provider.headers, options));
   }
   return problems;
+}
+
+/** The OTLP export's headers follow the providers' rule: a credential comes from the environment, never from git. */
+function checkOtel(parsed: ParsedConfigFile, gateway: GatewayFile, options: GatewayCheckOptions): ConfigProblem[] {
+  return headerProblems(parsed, ['otel', 'headers'], 'otel', gateway.otel?.headers, options);
+}
+
+function headerProblems(parsed: ParsedConfigFile, at: (string | number)[], owner: string, headers: { [name: string]: string } | undefined, options: GatewayCheckOptions): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const [header, value] of Object.entries(headers ?? {})) {
+    const path = [...at, header];
+    if (credentialHeaders.test(header) && envReferences(value).length === 0) {
+      problems.push(
+        configProblem(
+          'CFG_LITERAL_SECRET',
+          parsed.file,
+          positionOf(parsed, path),
+          `header "${header}" of ${owner} carries a credential and must use an \${ENV_VAR} reference, not a literal value: secrets never belong in git`,
+        ),
+      );
+    }
+    problems.push(...envProblems(parsed, path, `header "${header}" of ${owner}`, value, options));
+  }
+  return problems;
+}
+
+function envProblems(parsed: ParsedConfigFile, path: (string | number)[], label: string, text: string, options: GatewayCheckOptions): ConfigProblem[] {
+  const consequence = options.strict ? '' : path[0] === 'otel' ? '; the header is left out of exports until it is set' : '; requests to this provider will fail until it is set';
+  return envReferences(text)
+    .filter((name) => !isEnvSet(options.env, name))
+    .map((name) => configProblem('CFG_ENV_UNSET', parsed.file, positionOf(parsed, path), `${label} references \${${name}}, which is not set${consequence}`, options.strict ? 'error' : 'warning'));
 }
 
 function checkKeys(parsed: ParsedConfigFile, gateway: GatewayFile, profileNames: ReadonlySet<string>): ConfigProblem[] {

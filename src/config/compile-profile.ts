@@ -2,21 +2,42 @@ import { ModelPattern } from '../routing/model-pattern.js';
 import { parseTarget } from '../routing/resolve-route.js';
 import type { CompiledProfile, CompiledRule, ListedModelEntry, ResolvedBudget, Target } from './snapshot.js';
 import type { BudgetSettings, ProfileFile, RoutingRule, TargetList } from './types.js';
+import { positionOf, type PositionedDocument } from './yaml-positions.js';
 
 /**
  * Compiles a profile that passed `checkProfile`: regexes built once, targets
  * split, and the exact-model index that lets `resolveRoute` skip the scan.
- * Throws on input the checks would have refused.
+ * Throws on input the checks would have refused. With the parsed document,
+ * each rule remembers its line, so the console can link it to its file.
  */
-export function compileProfile(name: string, file: string, profile: ProfileFile): CompiledProfile {
-  const rules = profile.rules.map((rule, index) => compileRule(rule, index));
+export function compileProfile(name: string, file: string, profile: ProfileFile, lines?: ProfileLines): CompiledProfile {
+  const rules = profile.rules.map((rule, index) => withLine(compileRule(rule, index), lines?.rules[index]));
   const firstExactRule = new Map<string, number>();
   for (const rule of rules) {
     if (rule.kind === 'exact' && !firstExactRule.has(rule.match)) firstExactRule.set(rule.match, rule.index);
   }
   const defaultTargets = profile.default === undefined ? undefined : compileTargets(profile.default);
   const compiled: CompiledProfile = { name, file, rules, firstExactRule, listedModels: listedModels(profile, defaultTargets), ...budgetOf(profile) };
-  return defaultTargets === undefined ? compiled : { ...compiled, defaultTargets };
+  if (defaultTargets === undefined) return compiled;
+  return { ...compiled, defaultTargets, ...(lines?.default !== undefined && { defaultLine: lines.default }) };
+}
+
+/**
+ * Where a profile's rules and default are in its file, read where the YAML was parsed (the config
+ * worker): plain numbers, since a parsed document cannot cross to the serving thread.
+ */
+export interface ProfileLines {
+  rules: ReadonlyArray<number>;
+  default?: number;
+}
+
+export function profileLines(positioned: PositionedDocument, profile: ProfileFile): ProfileLines {
+  const rules = profile.rules.map((_, index) => positionOf(positioned, ['rules', index]).line);
+  return profile.default === undefined ? { rules } : { rules, default: positionOf(positioned, ['default'], 'key').line };
+}
+
+function withLine(rule: CompiledRule, line: number | undefined): CompiledRule {
+  return line === undefined ? rule : { ...rule, line };
 }
 
 /**

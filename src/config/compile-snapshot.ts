@@ -1,21 +1,29 @@
 import path from 'node:path';
 import { defaultPrices } from '../spend/default-prices.js';
 import { freeProviderEntry, PriceTable, priceEntries } from '../spend/price-table.js';
-import { budgetOf, compileProfile } from './compile-profile.js';
+import { budgetOf, compileProfile, type ProfileLines } from './compile-profile.js';
 import type { ConfigVersion } from './config-version.js';
+import { positionOf, type PositionedDocument } from './yaml-positions.js';
 import { deepFreeze } from './deep-freeze.js';
 import { envReferences, resolveEnvReferences } from './env-references.js';
 import { createSecretRedactor, type SecretRedactor } from './secret-redactor.js';
-import type { ConfigSnapshot, CompiledProfile, ResolvedKey, ResolvedLimits, ResolvedProvider, ResolvedServer, ResolvedTraces } from './snapshot.js';
-import type { GatewayFile, KeySettings, LimitStoreSettings, PricingSettings, ProfileFile, ProviderSettings, ServerSettings, TraceSettings } from './types.js';
+import type { ConfigSnapshot, CompiledProfile, ResolvedKey, ResolvedLimits, ResolvedOtel, ResolvedProvider, ResolvedServer, ResolvedTraces, ResolvedUi } from './snapshot.js';
+import type { GatewayFile, KeySettings, LimitStoreSettings, OtelSettings, PricingSettings, ProfileFile, ProviderSettings, ServerSettings, TraceSettings, UiSettings } from './types.js';
+
+/** The line of each key's entry in gateway.yaml. */
+export function keyLines(positioned: PositionedDocument, gateway: GatewayFile): Record<string, number> {
+  return Object.fromEntries(Object.keys(gateway.keys).map((name) => [name, positionOf(positioned, ['keys', name], 'key').line]));
+}
 
 /** The validated input of one load. */
 export interface SnapshotInput {
   /** Absolute config folder as given (not its real path: trace folders must survive a symlink swap). */
   dir: string;
   gateway: GatewayFile;
-  /** Profiles by name, with the file each came from (relative to `dir`). */
-  profiles: ReadonlyMap<string, { file: string; profile: ProfileFile }>;
+  /** Profiles by name, with the file each came from (relative to `dir`) and, when parsed from YAML, the lines of its rules. */
+  profiles: ReadonlyMap<string, { file: string; profile: ProfileFile; lines?: ProfileLines }>;
+  /** The line of each key's entry in gateway.yaml, so the console can link to it. */
+  keyLines?: Readonly<Record<string, number>>;
   env: NodeJS.ProcessEnv;
   version: ConfigVersion;
 }
@@ -30,13 +38,14 @@ export function compileSnapshot(input: SnapshotInput): ConfigSnapshot {
   const { dir, gateway, env, version } = input;
   const profiles = new Map<string, CompiledProfile>();
   const sources = new Map<string, ProfileFile>();
-  for (const [name, { file, profile }] of input.profiles) {
-    profiles.set(name, compileProfile(name, path.join(dir, file), profile));
+  for (const [name, { file, profile, lines }] of input.profiles) {
+    profiles.set(name, compileProfile(name, path.join(dir, file), profile, lines));
     sources.set(name, profile);
   }
   const redactSecrets = createSecretRedactor(Object.values(gateway.providers).flatMap((settings) => providerCredentials(settings, env)));
   const providers = new Map(Object.entries(gateway.providers).map(([name, settings]) => [name, resolveProvider(name, settings, env, redactSecrets)] as const));
-  const keys = Object.entries(gateway.keys).map(([name, settings]) => resolveKey(name, settings));
+  const keys = Object.entries(gateway.keys).map(([name, settings]) => resolveKey(name, settings, input.keyLines?.[name]));
+  const otel = gateway.otel && resolveOtel(gateway.otel, env);
   const snapshot: ConfigSnapshot = {
     version: version.version,
     contentHash: version.contentHash,
@@ -51,6 +60,8 @@ export function compileSnapshot(input: SnapshotInput): ConfigSnapshot {
     traces: resolveTraces(gateway.traces ?? {}, dir),
     prices: compilePrices(gateway.pricing, gateway.providers),
     limits: resolveLimits(gateway.limits ?? {}, env),
+    ui: resolveUi(gateway.ui ?? {}),
+    ...(otel && { otel }),
     source: { gateway, profiles: sources },
   };
   return deepFreeze(snapshot);
@@ -77,13 +88,18 @@ function providerCredentials(settings: ProviderSettings, env: NodeJS.ProcessEnv)
   return references.flatMap((value) => [resolveEnvReferences(value, env), ...envReferences(value).map((name) => env[name])]).filter((value): value is string => value !== undefined && value !== '');
 }
 
-function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.ProcessEnv, redactSecrets: SecretRedactor): ResolvedProvider {
+function resolveHeaders(configured: { [name: string]: string } | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [header, value] of Object.entries(settings.headers ?? {})) {
+  for (const [header, value] of Object.entries(configured ?? {})) {
     // A header whose variable is unset is left out rather than sent empty; `check` has warned about it.
     const resolved = resolveEnvReferences(value, env);
     if (resolved !== undefined) headers[header] = resolved;
   }
+  return headers;
+}
+
+function resolveProvider(name: string, settings: ProviderSettings, env: NodeJS.ProcessEnv, redactSecrets: SecretRedactor): ResolvedProvider {
+  const headers = resolveHeaders(settings.headers, env);
   const apiKeyEnv = settings.api_key === undefined ? undefined : envReferences(settings.api_key)[0];
   const apiKey = settings.api_key === undefined ? undefined : resolveEnvReferences(settings.api_key, env);
   return {
@@ -122,7 +138,7 @@ function baseUrlParts(settings: ProviderSettings): { baseUrl: string; baseQuery:
   return { baseUrl: url.toString().replace(/\/+$/, ''), baseQuery };
 }
 
-function resolveKey(name: string, settings: KeySettings): ResolvedKey {
+function resolveKey(name: string, settings: KeySettings, line: number | undefined): ResolvedKey {
   return {
     name,
     sha256: settings.sha256,
@@ -132,6 +148,7 @@ function resolveKey(name: string, settings: KeySettings): ResolvedKey {
     disabled: settings.disabled ?? false,
     limits: { ...settings.limits },
     ...budgetOf(settings),
+    ...(line !== undefined && { line }),
   };
 }
 
@@ -151,6 +168,25 @@ function resolveLimits(limits: LimitStoreSettings, env: NodeJS.ProcessEnv): Reso
     leaseTtlMs: limits.lease_ttl_ms ?? 30_000,
     timeZone: limits.time_zone ?? 'UTC',
     keyPrefix: limits.key_prefix ?? 'switchboard',
+  };
+}
+
+function resolveUi(ui: UiSettings): ResolvedUi {
+  return {
+    enabled: ui.enabled ?? false,
+    sessionMs: (ui.session_minutes ?? 720) * 60_000,
+    indexMaxRequests: ui.index_max_requests ?? 1_000_000,
+    ...(ui.source_link !== undefined && { sourceLink: ui.source_link }),
+  };
+}
+
+function resolveOtel(otel: OtelSettings, env: NodeJS.ProcessEnv): ResolvedOtel {
+  return {
+    tracesUrl: `${otel.endpoint.replace(/\/+$/, '')}/v1/traces`,
+    headers: resolveHeaders(otel.headers, env),
+    captureContent: otel.capture_content ?? false,
+    serviceName: otel.service_name ?? 'switchboard',
+    maxQueueSize: otel.max_queue_size ?? 4096,
   };
 }
 

@@ -4,8 +4,8 @@ import { checkListedModels } from './check-listed-models.js';
 import { checkProfile } from './check-profile.js';
 import { checkRoutingTests } from './check-routing-tests.js';
 import { checkSpend, type CheckedProfile } from './check-spend.js';
-import { compileProfile } from './compile-profile.js';
-import { compileSnapshot, type SnapshotInput } from './compile-snapshot.js';
+import { compileProfile, profileLines, type ProfileLines } from './compile-profile.js';
+import { compileSnapshot, keyLines, type SnapshotInput } from './compile-snapshot.js';
 import type { ConfigProblem } from './config-problem.js';
 import { configVersion } from './config-version.js';
 import { parseConfigFile, type ParsedConfigFile } from './parse-config-file.js';
@@ -92,7 +92,7 @@ export async function checkConfigFolder(dir: string, options: LoadOptions = {}):
     stats.providers = Object.keys(gateway.providers).length;
     stats.keys = Object.keys(gateway.keys).length;
   }
-  const profiles = new Map<string, { file: string; profile: ProfileFile }>();
+  const profiles = new Map<string, { file: string; profile: ProfileFile; lines: ProfileLines }>();
   const checkedProfiles = new Map<string, CheckedProfile>();
   for (const source of profileFiles) {
     const parsed = parseConfigFile(source.file, source.content);
@@ -101,7 +101,7 @@ export async function checkConfigFolder(dir: string, options: LoadOptions = {}):
     const check = checkProfile(parsed, profile, providerNames);
     problems.push(...check.problems);
     if (!check.compilable) continue;
-    profiles.set(source.profile!, { file: source.file, profile });
+    profiles.set(source.profile!, { file: source.file, profile, lines: profileLines(parsed, profile) });
     const compiled = compileProfile(source.profile!, path.join(absoluteDir, source.file), profile);
     problems.push(...checkListedModels(parsed, profile, compiled));
     checkedProfiles.set(source.profile!, { parsed, profile, compiled });
@@ -116,7 +116,7 @@ export async function checkConfigFolder(dir: string, options: LoadOptions = {}):
   const sorted = sortProblems(uniqueProblems(problems));
   if (!gateway || sorted.some((problem) => problem.severity === 'error')) return { problems: sorted, stats };
   const version = await configVersion(folder.files, folder.root ?? absoluteDir);
-  return { input: { dir: absoluteDir, gateway, profiles, version }, problems: sorted, stats };
+  return { input: { dir: absoluteDir, gateway, profiles, ...(gatewayFile && { keyLines: keyLines(gatewayFile, gateway) }), version }, problems: sorted, stats };
 }
 
 /** The file's data when it parsed and matches its schema; otherwise undefined, with the problems recorded. */

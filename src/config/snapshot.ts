@@ -29,6 +29,9 @@ export interface ConfigSnapshot {
   /** Prices of `provider/model` targets: `pricing.models`, the free mock providers, the built-in table. */
   readonly prices: PriceTable;
   readonly limits: Readonly<ResolvedLimits>;
+  readonly ui: Readonly<ResolvedUi>;
+  /** Absent when `otel` is not configured. */
+  readonly otel?: Readonly<ResolvedOtel>;
   /** The parsed files as written, for `plan` and `explain`. */
   readonly source: { readonly gateway: GatewayFile; readonly profiles: ReadonlyMap<string, ProfileFile> };
 }
@@ -92,6 +95,8 @@ export interface ResolvedKey {
   budget?: ResolvedBudget;
   /** Targets once a budget of the key is used up; without them the request is refused. */
   budgetFallback?: readonly Target[];
+  /** Line of the key's entry in gateway.yaml, for links from the console. */
+  line?: number;
 }
 
 /** A key's or profile's `budget`, defaults applied. */
@@ -113,6 +118,24 @@ export interface ResolvedLimits {
   leaseTtlMs: number;
   timeZone: string;
   keyPrefix: string;
+}
+
+export interface ResolvedUi {
+  enabled: boolean;
+  sessionMs: number;
+  indexMaxRequests: number;
+  /** URL template with `{file}`, `{line}`, `{commit}`. */
+  sourceLink?: string;
+}
+
+export interface ResolvedOtel {
+  /** `<endpoint>/v1/traces`. */
+  tracesUrl: string;
+  /** Configured headers with `${ENV}` references resolved. */
+  headers: Readonly<Record<string, string>>;
+  captureContent: boolean;
+  serviceName: string;
+  maxQueueSize: number;
 }
 
 export interface ResolvedTraces {
@@ -148,6 +171,8 @@ export interface CompiledRule {
   /** Compiled once at load, never on the request path; matched in linear time. */
   regex?: ModelPattern;
   targets: readonly Target[];
+  /** Line of the rule in its profile file, for links from the console. */
+  line?: number;
 }
 
 export interface CompiledProfile {
@@ -163,6 +188,8 @@ export interface CompiledProfile {
   budget?: ResolvedBudget;
   /** Targets once a budget of the profile is used up; without them the request is refused. */
   budgetFallback?: readonly Target[];
+  /** Line of `default:` in the profile file. */
+  defaultLine?: number;
 }
 
 /** One entry of a profile's model list. */

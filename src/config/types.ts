@@ -22,6 +22,10 @@ export interface GatewayFile {
   pricing?: PricingSettings;
   /** Where per-key limits and budgets are counted: in this process (one replica) or in Redis (shared by every replica). */
   limits?: LimitStoreSettings;
+  /** The read-only web console at `/ui`, for keys with `role: admin`. Off unless enabled. */
+  ui?: UiSettings;
+  /** OpenTelemetry export: one span per request (and per upstream attempt) over OTLP/HTTP. Off unless an endpoint is given. */
+  otel?: OtelSettings;
 }
 
 /** Listening address and request limits. */
@@ -225,7 +229,7 @@ export interface KeySettings {
   /** Other profiles the client may select per request with the header `x-switchboard-profile`. */
   profiles?: string[];
   /**
-   * `admin` may also read `/status` and `/metrics` on the main port (config and trace paths, key usage, rules, reload errors); `client` keys get 403 there. An admin key still routes model requests by its profile.
+   * `admin` marks an operator's key: it may also read `/status` and `/metrics` on the main port (config and trace paths, key usage, rules, reload errors) and sign in to the web console at `/ui`; `client` keys are refused there. An admin key still routes model requests by its profile.
    * @default "client"
    */
   role?: 'client' | 'admin';
@@ -441,6 +445,62 @@ export interface TraceSettings {
    * @default false
    */
   gzip?: boolean;
+}
+
+/** The read-only web console at `/ui`. */
+export interface UiSettings {
+  /**
+   * Serve the console at `/ui`. Only keys with `role: admin` get in.
+   * @default false
+   */
+  enabled?: boolean;
+  /**
+   * Minutes a browser sign-in lasts before the console asks for the key again.
+   * @minimum 1
+   * @default 720
+   * @asType integer
+   */
+  session_minutes?: number;
+  /**
+   * Most requests the console keeps in its in-memory index of the trace files (about 100 bytes each); the newest are kept. Older requests stay readable with `switchboard traces`.
+   * @minimum 1000
+   * @default 1000000
+   * @asType integer
+   */
+  index_max_requests?: number;
+  /**
+   * Where the console links a rule or key of the running config: a URL with `{file}`, `{line}` and `{commit}`, e.g. `https://github.com/acme/gateway-config/blob/{commit}/{file}#L{line}`. Without it the console prints `file:line`.
+   * @pattern ^https?://
+   */
+  source_link?: string;
+}
+
+/** OpenTelemetry export over OTLP/HTTP (JSON). */
+export interface OtelSettings {
+  /**
+   * The collector's OTLP/HTTP base URL, e.g. `http://collector:4318`; spans go to `<endpoint>/v1/traces`.
+   * @format uri
+   */
+  endpoint: string;
+  /** Extra headers on every export request (a vendor's API key, say). Values may contain `${ENV}` references; credentials must. */
+  headers?: { [name: string]: string };
+  /**
+   * Put the prompt and the answer on the request span (`gen_ai.input.messages`, `gen_ai.output.messages`, `gen_ai.system_instructions`). They hold whatever users typed: off unless you mean it.
+   * @default false
+   */
+  capture_content?: boolean;
+  /**
+   * The `service.name` of the spans.
+   * @default "switchboard"
+   */
+  service_name?: string;
+  /**
+   * Spans waiting for export at most; past it new spans are dropped (and counted in `switchboard_otel_spans_dropped_total`) rather than slow anything down.
+   * @minimum 1
+   * @default 4096
+   * @asType integer
+   */
+  max_queue_size?: number;
 }
 
 /** A profile file, `profiles/NAME.yaml`; its name is the file name. */

@@ -13,7 +13,7 @@ const maxUserAgentChars = 256;
  * client got its answer, so the work here (writing a streamed answer as one
  * message) never adds latency.
  */
-export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTraces): TraceRecord {
+export function buildTraceRecord(finished: FinishedRequest, settings: Pick<ResolvedTraces, 'capture'>): TraceRecord {
   const { outcome } = finished;
   const assembled = outcome.assembled;
   const usage = outcome.usage;
@@ -35,11 +35,13 @@ export function buildTraceRecord(finished: FinishedRequest, settings: ResolvedTr
     user_agent: typeof userAgent === 'string' ? userAgent.slice(0, maxUserAgentChars) : null,
     inbound: finished.inbound,
     model: finished.model,
+    max_tokens: finished.maxTokens,
     provider: outcome.provider,
     upstream_model: outcome.upstreamModel,
     upstream_format: outcome.upstreamFormat,
     stream: finished.stream,
-    ...(outcome.attempts.length > 1 ? { attempts: outcome.attempts } : {}),
+    // Every attempt, also a single one, for the listeners (OpenTelemetry makes a span of each); the file keeps only two or more.
+    attempts: outcome.attempts,
     status: outcome.status,
     error: outcome.error,
     stop_reason: outcome.stopReason,

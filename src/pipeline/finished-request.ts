@@ -18,6 +18,8 @@ export interface FinishedRequest {
   headers: Record<string, string | string[] | undefined>;
   model: string | null;
   stream: boolean;
+  /** The output token limit the client asked for; null if none (or the body was not read). */
+  maxTokens: number | null;
   /** The coding agent's session id (Claude Code's metadata or header, Codex's header). */
   session: string | null;
   /** The (sub)agent that sent it and its parent, as the client named them (see identifyClient); absent when unnamed. */

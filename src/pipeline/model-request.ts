@@ -41,6 +41,8 @@ export interface ModelRequest {
   body: Record<string, unknown> | undefined;
   clientModel: string;
   stream: boolean;
+  /** The output token limit the client asked for (the trace's `max_tokens`); null without one. */
+  maxTokens: number | null;
   route: RouteDecision;
   /** Aborted when the client goes away; every upstream call listens to it. */
   abort: AbortController;

@@ -33,6 +33,7 @@ export interface RequestContext extends OpenRequest {
   stream?: boolean;
   /** Set once the body parsed as JSON. */
   parsed?: boolean;
+  maxTokens?: number;
   session?: string;
   /** Who sent it within the session and why, once the body parsed (see identifyClient). */
   agent?: string;
@@ -194,6 +195,7 @@ export function sendRefusal(state: GatewayState, request: FastifyRequest, reply:
         headers: request.headers,
         model: context.model ?? null,
         stream: context.stream ?? false,
+        maxTokens: context.maxTokens ?? null,
         session: context.session ?? null,
         ...(context.agent === undefined ? {} : { agent: context.agent }),
         ...(context.parentAgent === undefined ? {} : { parentAgent: context.parentAgent }),

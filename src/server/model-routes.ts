@@ -7,6 +7,7 @@ import { turnStateHeader } from '../pipeline/response-headers.js';
 import type { RouteDecision } from '../routing/resolve-route.js';
 import { identifyClient, type ClientIdentity } from '../traces/client-identity.js';
 import { modelNameProblem } from '../routing/model-name.js';
+import { requestedMaxTokens } from '../traces/requested-max-tokens.js';
 import type { RequestContext } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
 import { parseJsonObject, routeModel, serveRoutedRequest } from './serve-model-request.js';
@@ -86,6 +87,7 @@ function modelRequestOf(request: FastifyRequest, format: WireFormat, endpoint: M
     body,
     clientModel: model,
     stream: body.stream === true,
+    maxTokens: context.maxTokens ?? null,
     route,
     abort: new AbortController(),
   };
@@ -104,6 +106,7 @@ function routeBody(request: FastifyRequest): { context: RequestContext; body: Re
   context.parentAgent = client.parentAgent;
   context.kind = client.kind;
   context.stream = body.stream === true;
+  context.maxTokens = requestedMaxTokens(context.format, body);
   if (typeof body.model === 'string' && body.model !== '' && modelNameProblem(body.model) === undefined) context.model = body.model;
   const { model, route } = routeModel(context.caller!.profile, body.model, context.admission?.fallback);
   return { context, body, model, route };

@@ -79,6 +79,7 @@ export function recordServed(state: GatewayState, request: ModelRequest, client:
     headers: request.headers,
     model: request.clientModel,
     stream: request.stream,
+    maxTokens: request.maxTokens,
     ...identityFields(identity),
     rawBody: request.rawBody,
     canonical: request.canonical,

@@ -8,16 +8,23 @@ import { createCounterStore } from '../limits/create-counter-store.js';
 import type { Logger } from '../log/logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { registerConsole } from '../console/console-routes.js';
+import { LiveStats } from '../console/live-stats.js';
 import { buildTraceRecord } from '../pipeline/build-trace-record.js';
 import { priceOutcome } from '../pipeline/price-outcome.js';
 import { settleOutcome } from '../pipeline/settle-outcome.js';
 import { TraceSampler } from '../traces/trace-sampler.js';
+import { OtelExport } from '../telemetry/otel-export.js';
+import type { TraceRecord } from '../traces/trace-record.js';
 import { TraceWriter } from '../traces/trace-writer.js';
 import { DispatcherPool } from '../upstream/dispatcher-pool.js';
 import { ProviderHealth } from '../upstream/provider-health.js';
 import { createAdminServer } from './create-admin-server.js';
 import { createGatewayServer } from './create-gateway-server.js';
 import type { GatewayState } from './gateway-state.js';
+
+const captureFull = { capture: 'full' } as const;
+const captureMetadata = { capture: 'metadata' } as const;
 
 export interface StartOptions {
   dir: string;
@@ -38,6 +45,7 @@ export interface RunningGateway {
   app: FastifyInstance;
   state: GatewayState;
   traces: TraceWriter;
+  telemetry: OtelExport;
   /** `http://host:port` */
   address: string;
   /** `http://host:port` of the admin listener, when there is one. */
@@ -88,6 +96,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     limitStoreUp: () => storeUp,
     budgets: budgetStatus,
   });
+  const telemetry = new OtelExport({ registry: metrics.registry, logger });
+  telemetry.configure(snapshot);
+  const live = new LiveStats();
+  /**
+   * One place finishes a request, everyone listens: the trace writer, OpenTelemetry and the
+   * console's live figures all get the same record. Each listener is isolated from the others.
+   */
+  const listeners: Array<{ wants(): boolean; hear(record: TraceRecord): void; sampled: boolean }> = [
+    { wants: () => store.current.traces.enabled, hear: (record) => traces.write(record), sampled: true },
+    { wants: () => store.current.otel !== undefined, hear: (record) => telemetry.record(record), sampled: true },
+    { wants: () => store.current.ui.enabled, hear: (record) => live.record(record), sampled: false },
+  ];
   const state: GatewayState = {
     store,
     pool,
@@ -107,8 +127,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         // Priced at the prices in force when the request ends: a price change applies from the next finished request.
         priceOutcome(finished, store.current.prices);
         metrics.recordRequest(finished);
+        if (!listeners.some((listener) => listener.wants())) return;
         const settings = store.current.traces;
-        if (settings.enabled && (options?.sampled !== true || keylessTraces.admit())) traces.write(buildTraceRecord(finished, settings));
+        // Requests refused before a key was known: every one counted above, at most one a second written or exported.
+        const sampledOut = options?.sampled === true && !keylessTraces.admit();
+        // Bodies only when someone keeps them: the trace file (capture: full) or OpenTelemetry content capture.
+        const withBodies = (settings.enabled && settings.capture === 'full') || telemetry.wantsBodies;
+        const record = buildTraceRecord(finished, withBodies ? captureFull : captureMetadata);
+        for (const listener of listeners) {
+          if (!listener.wants() || (sampledOut && listener.sampled)) continue;
+          try {
+            listener.hear(record);
+          } catch (error) {
+            logger.log('error', 'a finished-request listener failed', { id: finished.id, error: error instanceof Error ? error.message : String(error) });
+          }
+        }
       } catch (error) {
         logger.log('error', 'could not record a finished request', { id: finished.id, error: error instanceof Error ? error.message : String(error) });
       }
@@ -128,6 +161,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   store.onReloadResult((result) => metrics.recordReload(result));
   store.onSwap((next) => {
     traces.reconfigure(next.traces);
+    telemetry.configure(next);
     pool.retainOnly(new Set(next.providers.keys()));
     app.server.keepAliveTimeout = next.server.keepAliveTimeoutMs;
     if (next.limits.store !== snapshot.limits.store) {
@@ -142,6 +176,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
 
   const app = createGatewayServer(state);
+  // Registered whatever `ui.enabled` says, so a reload can turn the console on or off.
+  await registerConsole(app, { state, live });
   const address = await app.listen({ host: options.host ?? snapshot.server.host, port: options.port ?? snapshot.server.port });
   const adminListener = options.admin ?? snapshot.server.admin;
   const adminApp = adminListener && createAdminServer(state);
@@ -176,11 +212,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await pool.close();
       await counterStore.close();
       await traces.close();
+      await telemetry.shutdown();
       // Last: /status and /metrics stay readable while the gateway drains.
       await adminApp?.close();
       logger.log('info', 'stopped', { traces: traces.stats() });
     })();
     return stopping;
   };
-  return { app, state, traces, address, ...(adminAddress === undefined ? {} : { adminAddress }), stop };
+  return { app, state, traces, telemetry, address, ...(adminAddress === undefined ? {} : { adminAddress }), stop };
 }

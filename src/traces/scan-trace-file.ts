@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';
+import { scanLineHeads, type HeadRule } from './line-heads.js';
 
 /** What the writer needs to know about a `traces.jsonl` left by an earlier run. */
 export interface TraceFileScan {
@@ -23,38 +24,25 @@ export async function scanTraceFile(path: string): Promise<TraceFileScan> {
   const scan: TraceFileScan = { size: 0, endsWithNewline: true };
   // A link, device or FIFO in its place is neither read nor written (the writer refuses to open it).
   if (!(await lstat(path)).isFile()) return scan;
-  // Bytes of the current line's start, collected until `headBytes` or its end.
-  let head: number[] | undefined = [];
-  const takeHead = (): void => {
-    if (!head) return;
-    const ts = parseTimestamp(headPattern.exec(Buffer.from(head).toString('latin1'))?.[1]);
-    head = undefined;
+  const takeHead = (head: Buffer | undefined): void => {
+    const ts = parseTimestamp(head && headPattern.exec(head.toString('latin1'))?.[1]);
     if (ts === undefined) return;
     if (scan.minTs === undefined || ts < scan.minTs) scan.minTs = ts;
     if (scan.maxTs === undefined || ts > scan.maxTs) scan.maxTs = ts;
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    scan.size += chunk.length;
-    scan.endsWithNewline = chunk[chunk.length - 1] === 0x0a;
-    let position = 0;
-    while (position < chunk.length) {
-      if (head) {
-        const newline = chunk.indexOf(0x0a, position);
-        const end = Math.min(newline === -1 ? chunk.length : newline, position + headBytes - head.length);
-        for (let index = position; index < end; index++) head.push(chunk[index]!);
-        position = end;
-        if (head.length >= headBytes || newline === position) takeHead();
-        continue;
-      }
-      const newline = chunk.indexOf(0x0a, position);
-      if (newline === -1) break;
-      position = newline + 1;
-      head = [];
-    }
-  }
-  if (head && head.length > 0) takeHead();
+  const source = createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
+  const scanned = await scanLineHeads(source, 0, tsHead, takeHead);
+  scan.size = scanned.bytes;
+  scan.endsWithNewline = scanned.end === scanned.bytes;
+  if (scanned.trailing) takeHead(scanned.trailing);
   return scan;
 }
+
+/** The first `headBytes` of a line: enough for `{"ts":"…"`. */
+const tsHead: HeadRule = {
+  headEnd: (collected, _searchFrom, complete) => (collected.length >= headBytes ? headBytes : complete ? collected.length : undefined),
+  maxHeadBytes: headBytes,
+};
 
 /** A line's `ts` as a canonical ISO string, or undefined when it is not a time. */
 export function parseTimestamp(text: string | undefined): string | undefined {

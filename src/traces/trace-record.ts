@@ -56,6 +56,8 @@ export interface TraceRecord {
   inbound: TraceInbound;
   /** The model the client asked for; null if the body had none (or was not JSON). */
   model: string | null;
+  /** The output token limit the client asked for (`max_tokens`, `max_completion_tokens` or `max_output_tokens`), before any provider cap; null if it named none. */
+  max_tokens?: number | null;
   /** The provider that answered (or the last one tried); null if no upstream call was made. */
   provider: string | null;
   /** The model name sent upstream; null if no upstream call was made. */
@@ -211,6 +213,7 @@ export const traceMetadataFields = [
   'user_agent',
   'inbound',
   'model',
+  'max_tokens',
   'provider',
   'upstream_model',
   'upstream_format',

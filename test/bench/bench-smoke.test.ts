@@ -44,6 +44,10 @@ const expectedMetrics = [
   ...[128, 512].flatMap((size) => [`pool.${size}.ttfb.p50`, `pool.${size}.ttfb.p99`]),
   'limits.redis.c16.rps',
   'limits.redis.c64.rps',
+  'observability.c16.rps',
+  'observability.c64.rps',
+  'observability.cpu.per1000',
+  'observability.console.cpu.per1000',
 ];
 
 interface ResultRow {
@@ -61,7 +65,7 @@ describe('npm run bench (quick mode)', () => {
     async () => {
       const { dir } = await temp;
       const out = path.join(dir, 'result.json');
-      const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bench/run.js'), '--quick', '--out', out], { cwd: repoRoot, timeout: 60_000 });
+      const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bench/run.js'), '--quick', '--out', out], { cwd: repoRoot, timeout: 120_000 });
       const result = JSON.parse(await readFile(out, 'utf8')) as { mode: string; machine: { cores: number; node: string }; load: unknown[]; metrics: Record<string, ResultRow> };
 
       expect(result.mode).toBe('quick');
@@ -78,6 +82,7 @@ describe('npm run bench (quick mode)', () => {
       expect(result.metrics['flood.rejections_per_s']?.pass).toBe(true);
       expect(stdout).toContain('| metric | unit | direct | floor | gateway |');
     },
-    60_000,
+    // Eight processes start one after another (the observability phase adds a gateway and an OTLP sink).
+    120_000,
   );
 });

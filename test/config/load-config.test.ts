@@ -46,7 +46,9 @@ describe('loadConfig', () => {
       gzip: false,
     });
     const alice = config.keysBySha256.get(sha256('sb-test-alice'));
-    expect(alice).toEqual({ name: 'alice', sha256: sha256('sb-test-alice'), profile: 'team', allowedProfiles: ['team'], role: 'client', disabled: false, limits: {} });
+    expect(alice).toEqual({ name: 'alice', sha256: sha256('sb-test-alice'), profile: 'team', allowedProfiles: ['team'], role: 'client', disabled: false, limits: {}, line: 9 });
+    expect(config.ui).toEqual({ enabled: false, sessionMs: 720 * 60_000, indexMaxRequests: 1_000_000 });
+    expect(config.otel).toBeUndefined();
     expect(config.keysByName.get('alice')).toBe(alice);
     expect(config.version).toMatch(/^[0-9a-f]{12}$/);
     expect(config.contentHash).toBe(config.version);
@@ -75,6 +77,9 @@ describe('loadConfig', () => {
     expect(team.file).toBe(path.join(dir, 'profiles/team.yaml'));
     expect([...team.firstExactRule]).toEqual([['claude-sonnet-4-5', 0]]);
     expect(team.rules[1]?.regex).toBeInstanceOf(ModelPattern);
+    // Lines for the console's links to the file.
+    expect(team.rules.map((rule) => rule.line)).toEqual([2, 4]);
+    expect(snapshot!.profiles.get('demo')!.defaultLine).toBe(2);
     expect(resolveRoute(team, 'claude-opus-4-1')?.targets).toEqual([{ provider: 'mock', model: 'opus-4-1' }]);
     expect(resolveRoute(snapshot!.profiles.get('demo')!, 'anything')?.targets).toEqual([
       { provider: 'mock', model: 'echo' },

@@ -83,7 +83,7 @@ describe('Dockerfile', () => {
   it('keeps the build context small without leaving out what the build copies', async () => {
     const ignored = (await readFile(path.join(repoRoot, '.dockerignore'), 'utf8')).split('\n').filter((line) => line !== '' && !line.startsWith('#'));
     for (const entry of ['.git', 'node_modules', 'dist', 'traces', 'test']) expect(ignored).toContain(entry);
-    for (const needed of ['src', 'bin', 'schema', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) expect(ignored).not.toContain(needed);
+    for (const needed of ['src', 'scripts', 'bin', 'schema', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) expect(ignored).not.toContain(needed);
   });
 });
 

@@ -2,16 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load-config.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { silentLogger, type Logger } from '../../src/log/logger.js';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Starts the gateway in this process on a free loopback port (a real Fastify server). */
-export async function startInProcess(dir: string, options: { watch?: boolean } = {}): Promise<RunningGateway> {
+export async function startInProcess(dir: string, options: { watch?: boolean; logger?: Logger } = {}): Promise<RunningGateway> {
   const loaded = await loadConfig(dir);
   if (!loaded.snapshot) throw new Error(`test config is invalid: ${JSON.stringify(loaded.problems)}`);
-  return startGateway({ dir, snapshot: loaded.snapshot, logger: silentLogger, host: '127.0.0.1', port: 0, watch: options.watch ?? false });
+  return startGateway({ dir, snapshot: loaded.snapshot, logger: options.logger ?? silentLogger, host: '127.0.0.1', port: 0, watch: options.watch ?? false });
 }
 
 export interface GatewayProcess {

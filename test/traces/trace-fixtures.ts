@@ -2,12 +2,25 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeEach } from 'vitest';
 import type { ResolvedTraces } from '../../src/config/snapshot.js';
 import type { TraceRecord } from '../../src/traces/trace-record.js';
 
 export async function makeTempDir(prefix = 'sb-traces-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh temporary folder for each test of the file: call at the top level; read `.dir` inside a test. */
+export function tempDirPerTest(): { readonly dir: string } {
+  const current = { dir: '', cleanup: async () => {} };
+  beforeEach(async () => {
+    const made = await makeTempDir();
+    current.dir = made.dir;
+    current.cleanup = made.cleanup;
+  });
+  afterEach(() => current.cleanup());
+  return current;
 }
 
 export function traceSettings(dir: string, overrides: Partial<ResolvedTraces> = {}): ResolvedTraces {

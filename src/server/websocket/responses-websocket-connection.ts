@@ -10,6 +10,7 @@ import type { ClientHeaders } from '../../upstream/upstream-request.js';
 import { authenticate } from '../authenticate.js';
 import type { GatewayState } from '../gateway-state.js';
 import { identifyClient, type ClientIdentity } from '../../traces/client-identity.js';
+import { requestedMaxTokens } from '../../traces/requested-max-tokens.js';
 import { identityFields, parseJsonObject, recordRefusal, recordServed, routeModel, serveRoutedRequest, type RefusedRequest } from '../serve-model-request.js';
 import { readCreateFrame, requestBodyText } from './read-create-frame.js';
 import { ResponseChain } from './response-chain.js';
@@ -98,6 +99,7 @@ export class ResponsesWebSocketConnection {
       const create = readCreateFrame(parseJsonObject(bytes.toString('utf8'), 'the frame'));
       const model = create.fields.model;
       if (typeof model === 'string' && model !== '') known.model = model;
+      known.maxTokens = requestedMaxTokens('openai-responses', create.fields);
       const previous = create.previousResponseId === undefined ? undefined : this.chain.find(create.previousResponseId);
       if (create.previousResponseId !== undefined && previous === undefined) {
         throw new GatewayError('SB_WEBSOCKET_PREVIOUS_RESPONSE_NOT_FOUND', `previous response "${create.previousResponseId}" is not among the responses this connection keeps; send the full input without previous_response_id`);
@@ -122,6 +124,7 @@ export class ResponsesWebSocketConnection {
         body: undefined,
         clientModel: routed.model,
         stream: true,
+        maxTokens: known.maxTokens ?? null,
         route: routed.route,
         abort,
       };
@@ -171,6 +174,7 @@ export class ResponsesWebSocketConnection {
         headers: this.headers,
         model: known.model ?? null,
         stream: true,
+        maxTokens: known.maxTokens ?? null,
         ...identityFields(identifyClient(this.headers, undefined)),
         rawBody: known.rawBody,
       },
