@@ -225,7 +225,8 @@ describe('the web console in a browser', () => {
     expect(await rules.locator('td:nth-child(2)').allTextContents()).toEqual(['claude-sonnet-4-5', 'gpt-5', 'reasoner', 'regex ^claude-haiku-(.+)$', 'any other model']);
     expect(await rules.locator('td:last-child').allTextContents()).toEqual(['profiles/main.yaml:3', 'profiles/main.yaml:6', 'profiles/main.yaml:8', 'profiles/main.yaml:10', 'profiles/main.yaml:14']);
     expect(await rules.nth(3).locator('ol.targets li').allTextContents()).toEqual(['broken/haiku-$1 up', 'mock/haiku-echo up']);
-    expect(await page.locator('table.keys tr', { hasText: 'admin' }).locator('td:nth-child(2)').textContent()).toBe('admin');
+    // The keys table: each key's role (the shared test config also has the admin key `ops`).
+    expect(await page.locator('table.keys tr', { has: page.locator('td:first-child', { hasText: /^admin$/ }) }).locator('td:nth-child(2)').textContent()).toBe('admin');
     const content = await page.content();
     for (const secret of [adminSecret, testSecrets.alice, providerSecret, target.config.gateway.keys && (target.config.gateway.keys as Record<string, { sha256: string }>).admin!.sha256]) expect(content).not.toContain(secret);
     expect(content).toContain('${SB_CONSOLE_TEST_PROVIDER_KEY}');
